@@ -1,0 +1,3 @@
+from notes_audit.cli.app import main
+
+main()

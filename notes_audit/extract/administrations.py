@@ -1,0 +1,252 @@
+"""B12 administrations: drug, dose, route, site, lot, who gave it, patient-supplied, and status.
+
+A drug mention's attributes are read from its sentence and the rest of its paragraph (templated notes
+put "Dose:", "Route:", "Site:" on separate lines); its status from cue words in its own sentence first,
+then the paragraph, then the section (a medication-list entry is not an administration given today).
+Mentions of one event are merged per note: one record per (drug, status), a named substance winning
+over a bare "B12 shot".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from notes_audit.evidence.model import Administration, Person
+from notes_audit.extract.people import find_people
+
+I = re.IGNORECASE
+
+_DOSE_VOLUME = re.compile(
+    r"(?P<vol>\d+(?:\.\d+)?)\s*(?:ml|cc)\s*(?:of\s+)?(?:the\s+)?(?:[a-z\- ]{0,30}?)\s*"
+    r"(?P<conc>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<unit>mcg|µg|μg|ug|mg)\s*/\s*(?:1\s*)?ml", I)
+_CONC_THEN_VOLUME = re.compile(
+    r"(?P<conc>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<unit>mcg|µg|μg|ug|mg)\s*/\s*(?:1\s*)?ml"
+    r"[^.\n]{0,30}?(?:\b(?:inject|give|gave|administer(?:ed)?|dose|amount|volume)\s*:?\s*)?(?P<vol>\d+(?:\.\d+)?)\s*(?:ml|cc)\b", I)
+_DOSE = re.compile(
+    r"(?<![\d.])(?P<val>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|\.\d+)\s*(?P<unit>mcg|µg|μg|ug|micrograms?|mg|milligrams?)\b"
+    r"(?!\s*/\s*(?:kg|day|d\b|week|wk))", I)
+_ROUTE_PATTERNS = [
+    ("IM", re.compile(r"\bI\.?M\.?(?![a-z])|intramuscular(?:ly)?|\bIMI\b", re.I)),
+    ("SC", re.compile(r"\bS\.?[CQ]\.?(?![a-z])|\bsub[\s-]?q\b|\bsubq\b|sub[\s-]?cut(?:aneous(?:ly)?)?|\bdeep\s+s\.?c\b|subcutaneous(?:ly)?", re.I)),
+    ("IV", re.compile(r"\bI\.?V\.?(?![a-z])|intravenous(?:ly)?", re.I)),
+    ("SL", re.compile(r"\bS\.?L\.?(?![a-z])|sublingual(?:ly)?|under\s+the\s+tongue", re.I)),
+    ("nasal", re.compile(r"\b(?:intra)?nasal(?:ly)?\b|nasal\s+spray|nascobal", re.I)),
+    ("PO", re.compile(r"\bP\.?O\.?(?![a-z])|\bby\s+mouth\b|\boral(?:ly)?\b|\btabs?\b|\btablets?\b|\bcapsules?\b|\bgumm(?:y|ies)\b", re.I)),
+]
+_UNCHECKED = re.compile(r"(?:\[\s*\]|☐|\(\s*\)|_{2,})\s*$")
+_SITE = re.compile(
+    r"(?:(?P<side>left|right|lt\.?|rt\.?|\bL\b|\bR\b|bilateral)\s*)?"
+    r"(?P<part>deltoid|ventro[\s-]?gluteal|dorso[\s-]?gluteal|gluteus(?:\s+medius)?|gluteal|glute|vastus\s+lateralis|"
+    r"(?:upper\s+)?(?:outer\s+)?(?:arm|thigh)|buttock|hip|abdomen|abd\b|upper\s+outer\s+quadrant)"
+    r"(?:\s*(?:muscle)?\s*[,(]?\s*(?P<side2>left|right|\bL\b|\bR\b|lt|rt)\b\)?)?", I)
+_LOT = re.compile(r"\blot\s*(?:#|no\.?|number|num)?\s*[:#]?\s*(?P<lot>[A-Z0-9][A-Z0-9\-]{2,})", I)
+_PATIENT_SUPPLIED = re.compile(
+    r"(?:patient|pt|she|he|they)(?:'s)?\s+(?:brought|supplied|provided|brings)\s+(?:in\s+)?(?:(?:his|her|their|own|the)\s+)*(?:own\s+)?"
+    r"|\bown\s+(?:supply|vial|medication|b12|cyanocobalamin|syringe)|patient[\s-]supplied|pt[\s-]supplied|"
+    r"supplied\s+by\s+(?:the\s+)?(?:patient|pt)|from\s+(?:home|(?:his|her|their)\s+(?:own\s+)?(?:supply|pharmacy))|"
+    r"brought\s+from\s+home|(?:patient|pt)\s+provided\s+(?:medication|drug|vial)", I)
+_GIVEN_BY = re.compile(r"(?:given|administered|injected|performed|done|admin(?:istered)?)\s*(?:by|per)\s*:?\s*", I)
+_STAFF_LABEL = re.compile(r"\b(?:nurse|ma|administering\s+(?:staff|nurse|clinician)|staff|given\s+by|administered\s+by)\s*:\s*", I)
+
+# Status cues, strongest first within a tier.
+_STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
+    ("declined", re.compile(r"\bdeclin\w*|\brefus\w*|\bdid\s+not\s+want|\bdoes\s*n[o']t\s+want|\bopted\s+(?:out|not)|"
+                            r"\bdeferred\s+by\s+(?:patient|pt)|\bpatient\s+(?:elected|chose)\s+not|\bwishes\s+to\s+(?:hold|defer|skip)", I)),
+    ("held", re.compile(r"\bheld\b|\bhold(?:ing)?\b|\bnot\s+(?:given|administered|done)\b|\bno\s+(?:injection|b-?12|shot|dose|cyanocobalamin)\s+(?:was\s+)?(?:given|administered|today)|"
+                        r"\bdeferred\b|\bpostponed?\b|\bskip(?:ped)?\b|\bwithheld\b|\bwill\s+not\s+(?:give|administer)|"
+                        r"\bdid\s+not\s+(?:give|receive|administer|get)|\bwas\s+not\s+(?:given|administered)|\bnot\s+today\b|\bcancel+ed\b", I)),
+    ("historical", re.compile(r"\blast\s+(?:injection|dose|shot|b-?12|given|received|administered)|\bpreviously\b|\bhas\s+been\s+(?:receiving|getting|on|taking)|"
+                              r"\bhad\s+been\b|\bin\s+the\s+past\b|\bused\s+to\b|\bat\s+(?:an?\s+)?(?:another|outside|other|different)\s+(?:clinic|office|facility|provider|practice)|"
+                              r"\bago\b|\bprior\s+(?:injection|dose|shot)s?|\bwas\s+on\b|\bhistory\s+of\b|\bh/o\b|\bsince\s+(?:19|20)\d\d|\bgets\s+(?:her|his|their|b-?12|monthly|it)|"
+                              r"\breceives\b|\bhas\s+had\b", I)),
+    ("given", re.compile(r"\bgiven\b|\badministered\b|\binjected\b|\bgave\b|\breceived\s+(?:today|her|his|the|b-?12|\d)|\btolerated\b|"
+                         r"\binjection\s+(?:performed|completed|done)|\bcompleted\b|\bperformed\b|\bdone\b|☒|\[\s*[xX✓✔]\s*\]\s*(?:given|administered|yes)|"
+                         r"\badmin(?:istered)?\s+(?:today|in\s+clinic)|\bgiven\s+today|\bwas\s+injected|\bpt\s+received|\bpatient\s+received", I)),
+    ("ordered", re.compile(r"\border(?:ed|s)?\b|\bprescri(?:bed|be|ption)\b|\brx\b|\be-?prescribed\b|\bsent\s+to\s+(?:the\s+)?pharmacy|"
+                           r"\bstart(?:ed|ing)?\b|\binitiat\w+|\bbegin\b|\brefill", I)),
+    ("planned", re.compile(r"\bnext\s+(?:injection|dose|shot|appointment|appt|visit|b-?12)|\bwill\s+(?:give|start|administer|continue|receive|return|begin|get|resume|repeat)|"
+                           r"\bplan(?:ned|s)?\b|\bto\s+(?:start|begin|receive|continue|resume)\b|\bcontinue\b|\bschedul\w+|\bdue\b|\breturn\s+(?:in|for)|"
+                           r"\bf/u\b|\bfollow[\s-]?up\b|\brtc\b|\bresume\b|\bupcoming\b|\bnext\s+(?:week|month)", I)),
+]
+_WEAK_HISTORICAL = re.compile(r"\btakes?\b|\btaking\b|\bon\s+(?:oral|sublingual|monthly|weekly|daily)\b|\bcurrently\s+on\b|\bdaily\b|\bqd\b|\bonce\s+daily\b", I)
+_STRONG_GIVEN_TODAY = re.compile(r"\b(?:given|administered|injected)\s+(?:today|in\s+(?:the\s+)?(?:clinic|office))", I)
+_DRUG_CONTEXT = re.compile(
+    r"\b(?:shots?|injections?|inj\b|injectable|IM\b|SC\b|SQ\b|subq|vial|syringe|dose|given|administered|injected|"
+    r"declined|refused|held|tablets?|tabs?|sublingual|nasal\s+spray|lozenge|\d+\s*(?:mcg|µg|ug|mg)\b)", I)
+_PLAN_SECTIONS = {"plan", "assessment_plan", "orders"}
+_HISTORY_SECTIONS = {"medications", "past_medical_history", "past_surgical_history", "allergies", "social_history",
+                     "family_history"}
+
+
+@dataclass(slots=True)
+class Mention:
+    drug: str
+    start: int
+    end: int
+    sentence: tuple[int, int]
+    window: tuple[int, int]
+    section: str | None
+    attrs: dict = field(default_factory=dict)
+
+
+def is_drug_context(text: str, start: int, end: int, sentence: tuple[int, int]) -> bool:
+    """Is a bare "B12" mention about the drug (shot, dose, route, given) rather than a lab or a topic?"""
+    lo, hi = max(sentence[0], start - 40), min(sentence[1], end + 50)
+    return bool(_DRUG_CONTEXT.search(text, lo, hi))
+
+
+def _nearest(matches: list[tuple[int, int, object]], anchor: int) -> tuple[int, int, object] | None:
+    if not matches:
+        return None
+    # Prefer what follows the drug name ("cyanocobalamin 1000 mcg IM"), then what precedes it.
+    return min(matches, key=lambda m: (m[0] < anchor, abs(m[0] - anchor)))
+
+
+def _dose(text: str, lo: int, hi: int, anchor: int) -> tuple[int, int, tuple[float, str]] | None:
+    seg = text[lo:hi]
+    for rx in (_DOSE_VOLUME, _CONC_THEN_VOLUME):
+        cands = []
+        for m in rx.finditer(seg):
+            conc = float(m.group("conc").replace(",", ""))
+            unit = m.group("unit").lower()
+            mcg = conc * float(m.group("vol")) * (1000 if unit == "mg" else 1)
+            cands.append((lo + m.start(), lo + m.end(), (round(mcg, 3), "mcg")))
+        best = _nearest(cands, anchor)
+        if best:
+            return best
+    cands = []
+    for m in _DOSE.finditer(seg):
+        unit = m.group("unit").lower()
+        unit = "mg" if unit.startswith(("mg", "milli")) else "mcg"
+        val = float(m.group("val").replace(",", ""))
+        if (unit == "mcg" and not 10 <= val <= 10000) or (unit == "mg" and not 0.05 <= val <= 5000):
+            continue
+        cands.append((lo + m.start(), lo + m.end(), (val, unit)))
+    return _nearest(cands, anchor)
+
+
+def _route(text: str, lo: int, hi: int, anchor: int) -> tuple[int, int, str] | None:
+    cands = []
+    for route, rx in _ROUTE_PATTERNS:
+        for m in rx.finditer(text, lo, hi):
+            if _UNCHECKED.search(text, max(lo, m.start() - 6), m.start()):
+                continue  # "[ ] SC" is an unticked template box
+            cands.append((m.start(), m.end(), route))
+    return _nearest(cands, anchor)
+
+
+def _site(text: str, lo: int, hi: int, anchor: int) -> tuple[int, int, str] | None:
+    cands = []
+    for m in _SITE.finditer(text, lo, hi):
+        side = (m.group("side") or m.group("side2") or "").lower().rstrip(".")
+        side = {"l": "left", "lt": "left", "r": "right", "rt": "right"}.get(side, side)
+        part = " ".join(m.group("part").lower().split())
+        part = {"abd": "abdomen", "glute": "gluteal"}.get(part, part)
+        cands.append((m.start(), m.end(), f"{side} {part}".strip()))
+    return _nearest(cands, anchor)
+
+
+def _administered_by(text: str, lo: int, hi: int) -> Person | None:
+    for rx in (_GIVEN_BY, _STAFF_LABEL):
+        for m in rx.finditer(text, lo, hi):
+            people = find_people(text, m.end(), min(hi, m.end() + 60))
+            if people and people[0][0] - m.end() <= 3:
+                _, _, name, cred = people[0]
+                return Person(name, cred)
+            cred = re.match(r"\s*(?:the\s+)?(?P<c>RN|LPN|LVN|CMA|MA|nurse|medical\s+assistant|MD|NP|PA|DO)\b", text[m.end():hi], re.I)
+            if cred:
+                c = cred.group("c").lower()
+                return Person(None, {"nurse": "RN", "medical assistant": "MA"}.get(" ".join(c.split()), c.upper()))
+    return None
+
+
+def _status(text: str, m: Mention) -> str:
+    s0, s1 = m.sentence
+    local = (max(s0, m.start - 120), min(s1, m.end + 160))
+    for lo, hi in (local, m.window):
+        for status, rx in _STATUS_CUES:
+            if rx.search(text, lo, hi):
+                if status == "given" and m.section in _HISTORY_SECTIONS and not _STRONG_GIVEN_TODAY.search(text, lo, hi):
+                    continue
+                return status
+        if m.section in _HISTORY_SECTIONS or _WEAK_HISTORICAL.search(text, lo, hi):
+            return "historical"
+        if m.attrs.get("site") or m.attrs.get("lot") or m.attrs.get("administered_by"):
+            return "given"
+    if m.section in _PLAN_SECTIONS:
+        return "planned"
+    if m.section == "procedure":
+        return "given"
+    return "historical" if m.attrs.get("route") in ("PO", "SL", "nasal") else "planned"
+
+
+def read_mention(text: str, m: Mention) -> Mention:
+    lo, hi = m.window
+    s0, s1 = m.sentence
+    a: dict = {}
+    # Attributes of this mention: its sentence first, then the paragraph window.
+    for rng in ((s0, s1), (lo, hi)):
+        if "dose" not in a:
+            d = _dose(text, rng[0], rng[1], m.end)
+            if d:
+                a["dose"] = d[2]
+        if "route" not in a:
+            r = _route(text, rng[0], rng[1], m.end)
+            if r:
+                a["route"] = r[2]
+        if "site" not in a:
+            s = _site(text, rng[0], rng[1], m.end)
+            if s:
+                a["site"] = s[2]
+        if "lot" not in a:
+            lot = _LOT.search(text, rng[0], rng[1])
+            if lot:
+                a["lot"] = lot.group("lot")
+        if "administered_by" not in a:
+            who = _administered_by(text, rng[0], rng[1])
+            if who:
+                a["administered_by"] = who
+        if "patient_supplied" not in a and _PATIENT_SUPPLIED.search(text, rng[0], rng[1]):
+            a["patient_supplied"] = True
+    if m.drug != "cyanocobalamin" and re.search(r"nascobal", text[m.start:m.end], I):
+        a["route"] = "nasal"
+    m.attrs = a
+    m.attrs["status"] = _status(text, m)
+    return m
+
+
+_SPECIFIC = ("cyanocobalamin", "hydroxocobalamin", "methylcobalamin")
+
+
+def merge(text: str, mentions: list[Mention]) -> list[Administration]:
+    """One Administration per (drug, status); a bare "B12" joins the named drug of the same status."""
+    groups: dict[tuple[str, str], list[Mention]] = {}
+    for m in mentions:
+        groups.setdefault((m.drug, m.attrs["status"]), []).append(m)
+    for (drug, status) in list(groups):
+        if drug == "b12_unspecified":
+            named = [d for d in _SPECIFIC if (d, status) in groups]
+            if len(named) == 1:
+                groups[(named[0], status)].extend(groups.pop((drug, status)))
+    out = []
+    for (drug, status), ms in sorted(groups.items(), key=lambda kv: kv[1][0].start):
+        ms.sort(key=lambda x: (x.drug == "b12_unspecified", x.start))
+        first = ms[0]
+
+        def pick(key, ms=ms):
+            for x in ms:
+                if x.attrs.get(key) is not None:
+                    return x.attrs[key]
+            return None
+
+        dose = pick("dose")
+        s0, s1 = first.sentence
+        if s1 - s0 > 400:
+            s0, s1 = max(s0, first.start - 150), min(s1, first.end + 250)
+        out.append(Administration(
+            drug=drug, dose_value=dose[0] if dose else None, dose_unit=dose[1] if dose else None,
+            route=pick("route"), site=pick("site"), status=status, administered_by=pick("administered_by"),
+            patient_supplied=bool(pick("patient_supplied")), span=(s0, s1), text=text[s0:s1], lot=pick("lot"),
+        ))
+    return out

@@ -1,0 +1,130 @@
+"""Assertion status (negated, uncertain, hypothetical, historical, family) — a fast ConText.
+
+Rules are medspaCy `ConTextRule`s (validated on construction) read from `resources/context_rules.yaml`.
+The algorithm is ConText's (Harkema et al. 2009): a trigger modifies targets in its direction until the
+sentence ends, a terminating term intervenes, or its word scope runs out; pseudo-triggers mask look-alike
+phrases. It runs only on sentences that hold targets, with compiled regexes, so it costs microseconds per
+note where medspaCy 1.3.1's ConText matches every rule against the whole document.
+Section defaults follow medspaCy's Sectionizer idea: a mention in Family History is `family`.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+
+from notes_audit.extract.rulefiles import compile_pattern, load_yaml
+from notes_audit.extract.targets import Target
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from medspacy.context import ConTextRule
+
+STATUS_OF_CATEGORY = {
+    "FAMILY": "family",
+    "NEGATED_EXISTENCE": "negated",
+    "HYPOTHETICAL": "hypothetical",
+    "POSSIBLE_EXISTENCE": "uncertain",
+    "HISTORICAL": "historical",
+}
+# When several modifiers reach a target, the first status in this order wins.
+PRIORITY = ("family", "negated", "hypothetical", "uncertain", "historical")
+DEFAULT_SCOPE = {"FORWARD": 12, "BACKWARD": 6, "BIDIRECTIONAL": 8}
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    rule: ConTextRule
+    regex: re.Pattern[str]
+
+    def allows(self, category: str) -> bool:
+        def hit(types) -> bool:
+            return any(category == t or category.split(":", 1)[0] == t for t in types)
+
+        if self.rule.allowed_types and not hit(self.rule.allowed_types):
+            return False
+        return not (self.rule.excluded_types and hit(self.rule.excluded_types))
+
+
+@dataclass(frozen=True, slots=True)
+class Modifier:
+    start: int
+    end: int
+    rule: CompiledRule
+
+
+class ConTextAsserter:
+    def __init__(self, rules: list[CompiledRule]) -> None:
+        self.rules = rules
+
+    def modifiers(self, text: str, start: int, end: int) -> tuple[list[Modifier], list[tuple[int, int]]]:
+        """Trigger and terminator matches inside text[start:end] (absolute offsets)."""
+        chunk = text[start:end]
+        found, pseudo, terms = [], [], []
+        for cr in self.rules:
+            direction = cr.rule.direction
+            for m in cr.regex.finditer(chunk):
+                if m.end() == m.start():
+                    continue
+                span = (start + m.start(), start + m.end())
+                if direction == "PSEUDO":
+                    pseudo.append(span)
+                elif direction == "TERMINATE":
+                    terms.append(span)
+                else:
+                    found.append(Modifier(span[0], span[1], cr))
+        if pseudo:
+            found = [f for f in found if not any(p[0] <= f.start < p[1] or f.start <= p[0] < f.end for p in pseudo)]
+        return found, terms
+
+    def status(self, text: str, target: Target, mods: list[Modifier], terms: list[tuple[int, int]],
+               section: str | None) -> str:
+        statuses = set()
+        for mod in mods:
+            if mod.start < target.end and target.start < mod.end:
+                continue  # a trigger inside the target ("no evidence of" is not part of a concept)
+            if not mod.rule.allows(target.category):
+                continue
+            direction = mod.rule.rule.direction
+            scope = mod.rule.rule.max_scope or DEFAULT_SCOPE.get(direction, 8)
+            if mod.end <= target.start and direction in ("FORWARD", "BIDIRECTIONAL"):
+                gap = (mod.end, target.start)
+            elif mod.start >= target.end and direction in ("BACKWARD", "BIDIRECTIONAL"):
+                gap = (target.end, mod.start)
+            else:
+                continue
+            if len(text[gap[0]:gap[1]].split()) > scope:
+                continue
+            if any(gap[0] <= t0 and t1 <= gap[1] for t0, t1 in terms):
+                continue
+            statuses.add(STATUS_OF_CATEGORY[mod.rule.rule.category])
+        if section == "family_history" and "negated" not in statuses:
+            statuses.add("family")
+        for s in PRIORITY:
+            if s in statuses:
+                return s
+        return "affirmed"
+
+
+@lru_cache(maxsize=1)
+def default_asserter() -> ConTextAsserter:
+    compiled = []
+    for d in load_yaml("context_rules.yaml")["context_rules"]:
+        kwargs = {k: v for k, v in d.items() if k != "pattern"}
+        for key in ("allowed_types", "excluded_types"):
+            if key in kwargs:
+                kwargs[key] = set(kwargs[key])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            rule = ConTextRule(pattern=None, **kwargs)
+        if rule.category not in STATUS_OF_CATEGORY and rule.direction not in ("TERMINATE", "PSEUDO"):
+            raise ValueError(f"context_rules.yaml: unknown category {rule.category!r}")
+        compiled.append(CompiledRule(rule, compile_pattern(d, "context_rules.yaml")))
+    return ConTextAsserter(compiled)
+
+
+def sentence_index(sentence_starts: list[int], char: int) -> int:
+    return max(bisect_right(sentence_starts, char) - 1, 0)

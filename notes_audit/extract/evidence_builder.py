@@ -1,0 +1,120 @@
+"""The last pipeline component: turn targets, sentences, sections and assertions into SPEC §3 evidence."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from notes_audit.evidence.model import Diagnosis, Lab, NoteEvidence
+from notes_audit.evidence.vocab import CONCEPT_ICD10
+from notes_audit.extract import administrations as adm
+from notes_audit.extract.assertion import ConTextAsserter, default_asserter, sentence_index
+from notes_audit.extract.em import assess_em, find_loading_phase
+from notes_audit.extract.labs import find_date, read_numeric, read_qualitative
+from notes_audit.extract.sections import section_of
+from notes_audit.extract.supervision import find_supervision
+
+_QUALITATIVE_TESTS = {"intrinsic_factor_ab", "parietal_cell_ab"}
+_PARAGRAPH_LIMIT = 400  # chars after a drug mention that its template block may span
+
+
+def _specific_icd10(concept: str, surface: str) -> str:
+    s = surface.lower()
+    if concept == "b12_deficiency_anemia":
+        if "diet" in s:
+            return "D51.3"
+        if "transcobalamin" in s:
+            return "D51.2"
+    if concept == "crohns_disease":
+        if "ileitis" in s or "small" in s:
+            return "K50.00"
+        if "colitis" in s:
+            return "K50.10"
+    if concept == "neuropathy" and "poly" in s:
+        return "G62.9"
+    return CONCEPT_ICD10[concept]
+
+
+def _number(v: float | None) -> float | int | None:
+    if v is None:
+        return None
+    return int(v) if float(v).is_integer() else v
+
+
+class EvidenceBuilder:
+    def __init__(self, asserter: ConTextAsserter) -> None:
+        self.asserter = asserter
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.evidence = self.build(doc.text, doc._.sentence_spans, doc._.note_sections, doc._.targets)
+        return doc
+
+    def build(self, text, sentences, sections, targets) -> NoteEvidence:
+        ev = NoteEvidence(note_id="")
+        sec_starts = [s.start for s in sections]
+        sent_starts = [s for s, _ in sentences] or [0]
+        if not sentences:
+            sentences = [(0, len(text))]
+
+        def section_at(char: int) -> str | None:
+            return section_of(sections, sec_starts, char)
+
+        mod_cache: dict[int, tuple] = {}
+
+        def assertion(t) -> str:
+            k = sentence_index(sent_starts, t.start)
+            if k not in mod_cache:
+                s0, s1 = sentences[k]
+                mod_cache[k] = self.asserter.modifiers(text, s0, s1)
+            mods, terms = mod_cache[k]
+            return self.asserter.status(text, t, mods, terms, section_at(t.start))
+
+        mentions: list[adm.Mention] = []
+        for t in targets:
+            k = sentence_index(sent_starts, t.start)
+            sent = sentences[k]
+            if t.kind == "DX":
+                ev.diagnoses.append(Diagnosis(t.value, _specific_icd10(t.value, text[t.start:t.end]), assertion(t),
+                                              section_at(t.start), (t.start, t.end), text[t.start:t.end]))
+                continue
+            if t.kind in ("LAB", "B12"):
+                test = "b12" if t.kind == "B12" else t.value
+                limit = min(max(sent[1], t.end), t.end + 90)
+                nl = text.find("\n", t.end, limit)
+                if nl != -1 and "|" not in text[sent[0]:sent[1]]:
+                    limit = max(nl, t.end)
+                reading = (read_qualitative(text, t.start, t.end, limit) if test in _QUALITATIVE_TESTS
+                           else read_numeric(test, text, t.end, limit))
+                if reading is not None:
+                    ev.labs.append(Lab(
+                        test=test, value=_number(reading.value), unit=reading.unit,
+                        value_std=_number(reading.value_std), unit_std=reading.unit_std, flag=reading.flag,
+                        interpretation=reading.interpretation, status=assertion(t), span=(t.start, reading.end),
+                        text=text[t.start:reading.end], reference_range=reading.reference_range,
+                        date=find_date(text, sent[0], sent[1])))
+                    continue
+                if t.kind == "LAB" or not adm.is_drug_context(text, t.start, t.end, sent):
+                    continue
+            drug = t.value if t.kind == "DRUG" else "b12_unspecified"
+            sec = section_at(t.start)
+            # The paragraph window: to the next blank line or section header, capped.
+            w_end = min(len(text), t.end + _PARAGRAPH_LIMIT)
+            blank = text.find("\n\n", t.end, w_end)
+            if blank != -1:
+                w_end = blank
+            k2 = sec_starts and next((s for s in sec_starts if t.end < s < w_end), None)
+            if k2:
+                w_end = k2
+            mentions.append(adm.read_mention(text, adm.Mention(drug, t.start, t.end, sent, (sent[0], max(w_end, sent[1])), sec)))
+        for a in adm.merge(text, mentions):
+            a.dose_value = _number(a.dose_value)
+            ev.administrations.append(a)
+        ev.supervision = find_supervision(text, sentences)
+        ev.em = assess_em(text, sentences, section_at)
+        ev.loading_phase = find_loading_phase(text)
+        return ev
+
+
+@Language.factory("notes_audit_evidence", default_config={})
+def make_evidence_builder(nlp: Language, name: str) -> EvidenceBuilder:
+    return EvidenceBuilder(default_asserter())

@@ -1,0 +1,218 @@
+"""Lab results: the value, unit, flag and reference range written after a lab test mention.
+
+Units are normalised to SPEC §3's standard units and interpreted by SPEC §3: the lab's own flag wins;
+without one, b12 < 200 pg/mL is deficient and 200-350 borderline; mma > 0.4 umol/L and homocysteine
+> 15 umol/L are elevated. Conversions: pmol/L = pg/mL x 0.738 for B12 (Stabler, NEJM 2013); 1 umol/L =
+1000 nmol/L; folate 1 ng/mL = 2.266 nmol/L; hemoglobin 1 g/dL = 10 g/L (billing-rules.md §8).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from notes_audit.evidence.vocab import STD_UNIT
+
+_GAP_WORD = (
+    r"(?:levels?|lvl|values?|results?|was|were|is|are|of|at|came\s+back(?:\s+at)?|returned(?:\s+at)?|"
+    r"measured(?:\s+at)?|serum|total|plasma|now|today|recently|only|still|just|drawn|checked|"
+    r"(?:on\s+)?\d{1,2}/\d{1,2}(?:/\d{2,4})?|(?:on\s+)?\d{4}-\d{2}-\d{2}|\([^()\n]{0,25}\)|[a-z]{3}\s+\d{4})"
+)
+_VALUE = re.compile(
+    r"(?P<gap>(?:[\s:=\-–|]*" + _GAP_WORD + r")*[\s:=\-–|]*)"
+    r"(?P<cmp><=|>=|≤|≥|<|>|less\s+than|greater\s+than|under|above|below)?\s*"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+    r"(?:\s*(?P<unit>pg/ml|ng/l|pmol/l|nmol/l|[uµμ]mol/l|mcmol/l|micromol/l|ng/ml|g/dl|g/l|fl|femtoliters?)\b)?",
+    re.I,
+)
+# Numbers that are doses, counts or durations, not results.
+_NOT_A_RESULT = re.compile(
+    r"\s*(?:mcg|µg|μg|ug|mg|micrograms?|milligrams?|units?|ml\b|cc\b|x\b|times|weeks?|wks?|days?|months?|mos?\b|"
+    r"years?|yrs?|y/?o\b|lbs?|kg|%|/\d|-\d{1,2}/|\s*(?:-|–|to)\s*\d)",
+    re.I,
+)
+_FLAG = re.compile(
+    r"\s*[\(\[]?\s*(?P<flag>LL|HH|L|H|low|high|abnormal(?:\s+(?:low|high))?|critical(?:ly)?\s+(?:low|high)|"
+    r"crit(?:ical)?|normal|wnl|N|A|\*+|↓|↑)\s*[\)\]]?(?![a-z])",
+    re.I,
+)
+_RANGE = re.compile(
+    r"\s*[\(\[,;]?\s*(?:ref(?:erence)?(?:\s*(?:range|interval))?|normal(?:\s+range)?|nl|rr|range)?\s*[:=]?\s*"
+    r"(?P<range>[<>]?\s*\d+(?:\.\d+)?\s*(?:-|–|to)\s*\d+(?:\.\d+)?|[<>]\s*\d+(?:\.\d+)?)"
+    r"\s*(?P<unit>pg/ml|ng/l|pmol/l|nmol/l|[uµμ]mol/l|ng/ml|g/dl|fl)?\s*[\)\]]?",
+    re.I,
+)
+_QUALITATIVE = re.compile(
+    r"(?P<gap>[\s:=\-–|]*(?:(?:was|is|were|are|came\s+back|returned|result(?:ed)?|test(?:ed)?|screen|titer|"
+    r"\([^()\n]{0,25}\))[\s:=\-–|]*)*)"
+    r"(?P<res>positive|negative|pos\b|neg\b|not\s+detected|detected|non-?reactive|reactive|present|absent|\(\+\)|\(-\)|\+(?!\d)|-(?!\d))",
+    re.I,
+)
+_QUALITATIVE_BEFORE = re.compile(r"(?P<res>positive|negative|elevated|high|low)\s+(?:for\s+)?$", re.I)
+_DATE = re.compile(r"\b(?:\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4})\b", re.I)
+
+_PLAUSIBLE = {  # (min, max) in the standard unit; outside = not this test's result
+    "b12": (20, 5000), "holotc": (1, 500), "mma": (0.01, 200), "homocysteine": (1, 300),
+    "folate": (0.5, 60), "hemoglobin": (2, 25), "mcv": (40, 160),
+}
+
+
+@dataclass(slots=True)
+class LabReading:
+    value: float | None
+    unit: str | None
+    value_std: float | None
+    unit_std: str | None
+    flag: str | None
+    interpretation: str | None
+    reference_range: str | None
+    end: int  # absolute end offset of what was read
+
+
+def _num(s: str) -> float:
+    return float(s.replace(",", ""))
+
+
+def _norm_unit(u: str | None) -> str | None:
+    if not u:
+        return None
+    u = u.lower().replace("µ", "u").replace("μ", "u").replace("mcmol", "umol").replace("micromol", "umol")
+    return {"pg/ml": "pg/mL", "ng/l": "ng/L", "pmol/l": "pmol/L", "nmol/l": "nmol/L", "umol/l": "umol/L",
+            "ng/ml": "ng/mL", "g/dl": "g/dL", "g/l": "g/L", "fl": "fL", "femtoliter": "fL",
+            "femtoliters": "fL"}.get(u, u)
+
+
+def standardise(test: str, value: float, unit: str | None) -> tuple[float | None, str | None]:
+    std = STD_UNIT.get(test)
+    if std is None:
+        return None, None
+    u = unit
+    if test == "b12":
+        if u in (None, "pg/mL", "ng/L"):
+            return value, std
+        if u == "pmol/L":
+            return round(value / 0.738, 1), std
+    elif test in ("mma", "homocysteine"):
+        if u is None:
+            u = "nmol/L" if (test == "mma" and value >= 10) else "umol/L"
+        if u == "umol/L":
+            return value, std
+        if u == "nmol/L":
+            return round(value / 1000.0, 4), std
+    elif test == "folate":
+        if u in (None, "ng/mL"):
+            return value, std
+        if u == "nmol/L":
+            return round(value / 2.266, 2), std
+    elif test == "hemoglobin":
+        if u in (None, "g/dL"):
+            return (value, std) if value < 30 or u == "g/dL" else (round(value / 10.0, 2), std)
+        if u == "g/L":
+            return round(value / 10.0, 2), std
+    elif test == "holotc":
+        if u in (None, "pmol/L"):
+            return value, std
+    elif test == "mcv":
+        if u in (None, "fL"):
+            return value, std
+    return None, None
+
+
+def _flag_of(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    r = raw.lower()
+    if r in ("l", "ll", "low", "↓") or r.endswith("low"):
+        return "low"
+    if r in ("h", "hh", "high", "↑") or r.endswith("high"):
+        return "high"
+    if r in ("normal", "wnl", "n"):
+        return "normal"
+    return "abnormal"  # "*", "A", "abnormal", "critical": direction decided by the test
+
+
+def interpret(test: str, value_std: float | None, flag: str | None, cmp: str | None) -> tuple[str | None, str | None]:
+    """Return (flag, interpretation) per SPEC §3; `flag` in the SPEC vocabulary or None."""
+    low_tests = {"b12", "holotc", "folate", "hemoglobin"}
+    if flag == "abnormal":
+        flag = "low" if test in low_tests else "high"
+    if flag == "low":
+        return flag, "deficient" if test in low_tests | {"mcv"} else "normal"
+    if flag == "high":
+        return flag, "elevated"
+    if flag == "normal":
+        return flag, "normal"
+    if value_std is None:
+        return None, None
+    below = cmp is not None and cmp.strip().lower() in ("<", "<=", "≤", "less than", "under", "below")
+    if test == "b12":
+        if value_std < 200 or (below and value_std <= 200):
+            return None, "deficient"
+        return None, "borderline" if value_std <= 350 else "normal"
+    if test == "mma":
+        return None, "elevated" if value_std > 0.4 else "normal"
+    if test == "homocysteine":
+        return None, "elevated" if value_std > 15 else "normal"
+    return None, None
+
+
+def read_numeric(test: str, text: str, pos: int, limit: int) -> LabReading | None:
+    """Read a numeric result starting at `pos` (just after the test name), not past `limit`."""
+    window = text[pos:limit]
+    m = _VALUE.match(window)
+    if not m or len(m.group("gap")) > 45:
+        return None
+    if _NOT_A_RESULT.match(window, m.end("num")) and not m.group("unit"):
+        return None
+    value = _num(m.group("num"))
+    unit = _norm_unit(m.group("unit"))
+    end = m.end()
+    flag_raw = None
+    f = _FLAG.match(window, end)
+    if f and f.group("flag"):
+        flag_raw, end = f.group("flag"), f.end()
+    ref = None
+    r = _RANGE.match(window, end)
+    if r and r.end() - end < 45:
+        ref = r.group("range").strip()
+        if unit is None and r.group("unit"):
+            unit = _norm_unit(r.group("unit"))
+        end = r.end()
+        if flag_raw is None:
+            f = _FLAG.match(window, end)
+            if f and f.group("flag") and f.group("flag") not in ("N", "A"):
+                flag_raw, end = f.group("flag"), f.end()
+    if unit is None:
+        # Lab tables: the unit may stand after the flag/range on the same row.
+        tail = re.match(r"[^\n]{0,30}?\b(pg/ml|ng/l|pmol/l|nmol/l|[uµμ]mol/l|ng/ml|g/dl|fl)\b", window[end:], re.I)
+        if tail:
+            unit = _norm_unit(tail.group(1))
+    value_std, unit_std = standardise(test, value, unit)
+    lo, hi = _PLAUSIBLE.get(test, (0, float("inf")))
+    if value_std is None or not (lo <= value_std <= hi):
+        return None
+    flag, interp = interpret(test, value_std, _flag_of(flag_raw), m.group("cmp"))
+    return LabReading(value, unit, value_std, unit_std, flag, interp, ref, pos + end)
+
+
+def read_qualitative(text: str, start: int, pos: int, limit: int) -> LabReading | None:
+    """Antibody results: "IF antibody positive", "positive parietal cell Ab", "Ab: negative"."""
+    m = _QUALITATIVE.match(text, pos, limit)
+    res = None
+    end = pos
+    if m and len(m.group("gap")) <= 30:
+        res, end = m.group("res").lower(), m.end()
+    else:
+        b = _QUALITATIVE_BEFORE.search(text, max(0, start - 20), start)
+        if b:
+            res = b.group("res").lower()
+    if res is None:
+        return None
+    positive = res in ("positive", "pos", "detected", "reactive", "present", "(+)", "+", "elevated", "high")
+    flag = "positive" if positive else "negative"
+    return LabReading(None, None, None, None, flag, flag, None, end)
+
+
+def find_date(text: str, start: int, end: int) -> str | None:
+    m = _DATE.search(text, start, end)
+    return m.group(0) if m else None

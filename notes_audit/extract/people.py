@@ -1,0 +1,69 @@
+"""Names and credentials of clinicians as written in notes ("Dr. Amanda Chen", "J. Rivera, RN")."""
+
+from __future__ import annotations
+
+import re
+
+CREDENTIAL = (
+    r"(?:M\.?D\.?|D\.?O\.?|FNP-?[BC]?|ANP-?[BC]?|AGNP-?C?|DNP|APRN|NP-?C?|PA-C|P\.?A\.?|R\.?N\.?|BSN|MSN|"
+    r"L\.?P\.?N\.?|L\.?V\.?N\.?|C\.?M\.?A\.?|RMA|CCMA|M\.?A\.?|CNA|MBBS)"
+)
+_NAME = r"(?:[A-Z][a-z'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z]\.|[A-Z][a-z'’\-]+)){0,2}"
+_DR_NAME = re.compile(r"\b(?:Dr\.?|Doctor)\s+(?P<name>" + _NAME + r")")
+_NAME_CRED = re.compile(r"(?P<name>" + _NAME + r")\s*,?\s+(?P<cred>" + CREDENTIAL + r")(?![A-Za-z])")
+# "RN Jane Doe": an undotted credential then one space, so "LPN. Tolerated well" is not a name.
+_CRED_NAME = re.compile(r"(?<![A-Za-z])(?P<cred>MD|DO|NP|PA|RN|LPN|LVN|CMA|RMA|MA)[ ](?P<name>" + _NAME + r")")
+_TITLE = re.compile(r"(?i:\b(?P<title>nurse\s+practitioner|physician\s+assistant|nurse|medical\s+assistant|physician|doctor)\b)"
+                    r"(?:\s+(?P<name>" + _NAME + r"))?")
+PROVIDER_CREDENTIALS = frozenset({"MD", "DO", "NP", "FNP", "FNP-C", "FNP-BC", "ANP", "AGNP", "DNP", "APRN", "PA", "PA-C", "MBBS", "NP-C"})
+_NOT_NAMES = {"The", "Patient", "Pt", "Injection", "Given", "Administered", "Site", "Route", "Dose", "Lot", "Left",
+              "Right", "Office", "Clinic", "Today", "Vitamin", "Supervising", "Provider", "Physician", "Nurse",
+              "Per", "By", "Tolerated", "Pt", "Well", "No", "Denies", "In", "On", "Via", "Was", "Is", "Present", "Available", "And", "With", "Who"}
+
+
+def norm_credential(raw: str | None) -> str | None:
+    if not raw:
+        return None
+    c = raw.replace(".", "").upper()
+    return {"FNPC": "FNP-C", "PAC": "PA-C"}.get(c, c)
+
+
+def credential_of_title(title: str) -> str:
+    t = " ".join(title.lower().split())
+    return {"nurse practitioner": "NP", "physician assistant": "PA", "nurse": "RN", "medical assistant": "MA",
+            "physician": "MD", "doctor": "MD"}[t]
+
+
+def _clean_name(name: str | None) -> str | None:
+    if not name:
+        return None
+    words = name.split()
+    while words and words[0].rstrip(".") in _NOT_NAMES:
+        words = words[1:]
+    while words and words[-1].rstrip(".") in _NOT_NAMES:
+        words = words[:-1]
+    return " ".join(words) or None
+
+
+def find_people(text: str, start: int, end: int) -> list[tuple[int, int, str | None, str | None]]:
+    """People in text[start:end] as (start, end, name, credential), earliest first, de-overlapped."""
+    found: list[tuple[int, int, str | None, str | None]] = []
+    for m in _NAME_CRED.finditer(text, start, end):
+        found.append((m.start(), m.end(), _clean_name(m.group("name")), norm_credential(m.group("cred"))))
+    for m in _DR_NAME.finditer(text, start, end):
+        found.append((m.start(), m.end(), _clean_name(m.group("name")), "MD"))
+    for m in _CRED_NAME.finditer(text, start, end):
+        found.append((m.start(), m.end(), _clean_name(m.group("name")), norm_credential(m.group("cred"))))
+    for m in _TITLE.finditer(text, start, end):
+        found.append((m.start(), m.end(), _clean_name(m.group("name")), credential_of_title(m.group("title"))))
+    found.sort(key=lambda p: (p[0], -(p[1] - p[0])))
+    out: list[tuple[int, int, str | None, str | None]] = []
+    for p in found:
+        if out and p[0] < out[-1][1]:
+            # Overlap: keep the one that has both a name and a credential.
+            prev = out[-1]
+            if p[2] and not prev[2]:
+                out[-1] = (prev[0], max(prev[1], p[1]), p[2], prev[3] or p[3])
+            continue
+        out.append(p)
+    return out

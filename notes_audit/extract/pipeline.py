@@ -1,0 +1,92 @@
+"""Build the extraction pipeline: a blank spaCy English pipeline with medspaCy's clinical tokenizer and
+our rule components, all rules as package data. No downloaded models, no network, no PyRuSH.
+
+    tokenizer (medspaCy) -> notes_audit_sentences -> notes_audit_sections -> notes_audit_targets
+    -> notes_audit_evidence (ConText assertion, labs, administrations, supervision, E/M)
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from notes_audit.evidence.model import NoteEvidence
+from notes_audit.read.records import Note
+
+# Register the factories.
+from notes_audit.extract import evidence_builder, sections, sentences, targets  # noqa: F401
+
+_EXTENSIONS = ("sentence_spans", "note_sections", "targets", "evidence")
+
+
+def _quiet_medspacy_logging() -> None:
+    # medspaCy/PyRuSH log through loguru at DEBUG, token by token; never let that reach a log (PHI).
+    try:
+        from loguru import logger
+
+        logger.remove()
+    except Exception:  # pragma: no cover - loguru is a medspaCy dependency
+        pass
+    logging.getLogger("medspacy").setLevel(logging.WARNING)
+
+
+def build_pipeline() -> Language:
+    _quiet_medspacy_logging()
+    for ext in _EXTENSIONS:
+        if not Doc.has_extension(ext):
+            Doc.set_extension(ext, default=None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from medspacy.custom_tokenizer import create_medspacy_tokenizer
+    nlp = spacy.blank("en")
+    nlp.tokenizer = create_medspacy_tokenizer(nlp)
+    nlp.add_pipe("notes_audit_sentences")
+    nlp.add_pipe("notes_audit_sections")
+    nlp.add_pipe("notes_audit_targets")
+    nlp.add_pipe("notes_audit_evidence")
+    return nlp
+
+
+class Extractor:
+    """Turns notes into evidence. Builds its spaCy pipeline once, on first use (one per process)."""
+
+    def __init__(self, batch_size: int = 32) -> None:
+        self.batch_size = batch_size
+
+    @property
+    def nlp(self) -> Language:
+        if getattr(self, "nlp_", None) is None:
+            self.nlp_ = build_pipeline()
+        return self.nlp_
+
+    def extract_text(self, text: str) -> NoteEvidence:
+        return self.nlp(_clean(text))._.evidence
+
+    def extract(self, note: Note) -> NoteEvidence:
+        return _with_ids(self.extract_text(note.text), note)
+
+    def extract_many(self, notes: Iterable[Note]) -> Iterator[NoteEvidence]:
+        pairs = ((_clean(n.text), n) for n in notes)
+        for doc, note in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
+            yield _with_ids(doc._.evidence, note)
+
+
+def _clean(text: str | None) -> str:
+    # Offsets must index the text as read, so nothing is rewritten; NUL is the one character spaCy
+    # tokenization chokes on, and it is replaced one-for-one to keep offsets.
+    if not text:
+        return ""
+    return text.replace("\x00", " ") if "\x00" in text else text
+
+
+def _with_ids(ev: NoteEvidence, note: Note) -> NoteEvidence:
+    ev.note_id = note.note_id
+    ev.patient_id = note.patient_id
+    ev.encounter_id = note.encounter_id
+    ev.note_date = note.note_date.isoformat() if note.note_date else None
+    return ev

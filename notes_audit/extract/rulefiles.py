@@ -1,0 +1,32 @@
+"""Load the rule files shipped inside the package (importlib.resources), validated on load."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from notes_audit.errors import InputError
+
+_PACKAGE = "notes_audit.extract.resources"
+
+
+@lru_cache(maxsize=None)
+def load_yaml(name: str) -> dict[str, Any]:
+    with resources.files(_PACKAGE).joinpath(name).open("r", encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    if not isinstance(data, dict):
+        raise InputError("rule file is not a mapping", file=name)
+    return data
+
+
+def compile_pattern(rule: dict[str, Any], where: str, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    """Compile a rule's regex (or its literal as a phrase); a bad regex names the file and rule."""
+    pattern = rule.get("pattern") or r"\b" + r"\s+".join(map(re.escape, rule["literal"].split())) + r"\b"
+    try:
+        return re.compile(pattern, flags)
+    except re.error as exc:
+        raise InputError(f"bad regex in rule {rule.get('literal')!r}: {exc}", file=where) from exc

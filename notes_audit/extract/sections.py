@@ -1,0 +1,98 @@
+"""Section detection: which part of the note a mention sits in (assessment, medications, family history...).
+
+Header rules are data (`resources/sections.yaml`). One combined regex finds them: a known title at the
+start of a line, after a flattened ``,  `` line break or after a sentence end, followed by a colon —
+or a known title alone on its own line in capitals.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from notes_audit.extract.rulefiles import load_yaml
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    category: str
+    start: int  # header start
+    body_start: int
+    end: int
+
+
+class SectionFinder:
+    def __init__(self, rules: list[dict]) -> None:
+        self.rules = rules
+
+    @property
+    def categories(self) -> list[str]:
+        return [r["category"] for r in self.rules]
+
+    @lru_cache(maxsize=1)
+    def _compiled(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
+        alts = "|".join(f"(?P<c{i}>{r['pattern']})" for i, r in enumerate(self.rules))
+        lead = r"(?:^|(?<=\n)|(?<=[.:;!?]),\s*|,\s{2,}|(?<=[.!?])\s+|(?<=\|)\s*)[ \t>*#-]*"
+        colon = re.compile(lead + r"(?P<title>" + alts + r")[ \t]*(?:\([^)\n]{0,30}\))?[ \t]*:(?!//)", re.I | re.M)
+        caps = re.compile(r"^[ \t]*(?P<title>" + alts + r")[ \t]*$", re.I | re.M)
+        return colon, caps
+
+    def find(self, text: str) -> list[Section]:
+        colon, caps = self._compiled()
+        heads: dict[int, tuple[str, int]] = {}
+        for m in colon.finditer(text):
+            heads.setdefault(m.start("title"), (self._category(m), m.end()))
+        for m in caps.finditer(text):
+            title = m.group("title")
+            if len(title) >= 4 and title.isupper():
+                heads.setdefault(m.start("title"), (self._category(m), m.end()))
+        starts = sorted(heads)
+        out = []
+        for k, s in enumerate(starts):
+            cat, body = heads[s]
+            end = starts[k + 1] if k + 1 < len(starts) else len(text)
+            out.append(Section(cat, s, body, end))
+        return out
+
+    def _category(self, m: re.Match[str]) -> str:
+        for name, val in m.groupdict().items():
+            if val is not None and name.startswith("c") and name[1:].isdigit():
+                return self.rules[int(name[1:])]["category"]
+        return "other"
+
+
+def section_of(sections: list[Section], starts: list[int], char: int) -> str | None:
+    """Category of the section holding `char` (None before the first header)."""
+    k = bisect_right(starts, char) - 1
+    return sections[k].category if k >= 0 else None
+
+
+@lru_cache(maxsize=1)
+def default_finder() -> SectionFinder:
+    rules = load_yaml("sections.yaml")["section_rules"]
+    for r in rules:
+        if set(r) - {"literal", "category", "pattern"}:
+            raise ValueError(f"sections.yaml: unknown keys in rule {r.get('literal')!r}")
+        re.compile(r["pattern"], re.I)
+    return SectionFinder(rules)
+
+
+@Language.factory("notes_audit_sections", default_config={})
+def make_sections(nlp: Language, name: str) -> "Sectionizer":
+    return Sectionizer(default_finder())
+
+
+class Sectionizer:
+    """Sets `Doc._.note_sections` (list of `Section`)."""
+
+    def __init__(self, finder: SectionFinder) -> None:
+        self.finder = finder
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc._.note_sections = self.finder.find(doc.text)
+        return doc

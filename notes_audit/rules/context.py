@@ -1,0 +1,94 @@
+"""What a check sees about one claim line: the line, its day, its notes, the patient's history.
+
+The engine builds one `LineContext` per in-scope line; checks only read it. Derived views
+(injections given, affirmed concepts, ...) are computed once per line on first use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Generic, Sequence, TypeVar
+
+from notes_audit.evidence.model import Administration, Diagnosis, Lab, NoteEvidence, Supervision
+from notes_audit.evidence.vocab import DRUGS
+from notes_audit.findings.model import EvidenceRef
+from notes_audit.read.records import ClaimLine
+from notes_audit.rules.names import RosterIndex
+from notes_audit.rules.policy import Policy
+
+T = TypeVar("T", Administration, Diagnosis, Lab, Supervision)
+
+
+@dataclass(frozen=True, slots=True)
+class Located(Generic[T]):
+    """An evidence item and the note it came from, so a finding can point at it."""
+
+    note_id: str
+    item: T
+
+    def ref(self) -> EvidenceRef:
+        return EvidenceRef(self.note_id, tuple(self.item.span), self.item.text)
+
+
+@dataclass
+class LineContext:
+    line: ClaimLine
+    kind: str  # reasons.LINE_KINDS
+    policy: Policy
+    day_lines: Sequence[ClaimLine]  # the patient's lines on the service date, across claims (incl. line)
+    day_notes: Sequence[NoteEvidence]  # notes linked to the line (SPEC §2.2)
+    history: Sequence[NoteEvidence] = ()  # the patient's notes dated service_date - lookback .. service_date
+    earlier_drug_lines: Sequence[ClaimLine] = ()  # the patient's J-code lines inside the frequency window
+    roster: RosterIndex | None = None
+    lookback_days: int = 365
+
+    # -- the claim ------------------------------------------------------------------------------
+    @property
+    def service_date(self) -> dt.date:
+        return self.line.service_date
+
+    def kind_of(self, line: ClaimLine) -> str | None:
+        return self.policy.kind_of(line.code)
+
+    def day_lines_of(self, kind: str) -> list[ClaimLine]:
+        return [ln for ln in self.day_lines if self.kind_of(ln) == kind]
+
+    @cached_property
+    def covered_dx(self) -> tuple[str, ...]:
+        return tuple(dx for dx in self.line.dx_codes if self.policy.is_covered(dx))
+
+    # -- the day's notes ------------------------------------------------------------------------
+    @cached_property
+    def administrations(self) -> list[Located[Administration]]:
+        return [Located(n.note_id, a) for n in self.day_notes for a in n.administrations]
+
+    @cached_property
+    def injections_given(self) -> list[Located[Administration]]:
+        """SPEC §5.1: an administration with status `given` and a B12 drug, in the day's notes."""
+        return [a for a in self.administrations if a.item.status == "given" and a.item.drug in DRUGS]
+
+    @cached_property
+    def diagnoses(self) -> list[Located[Diagnosis]]:
+        return [Located(n.note_id, d) for n in self.day_notes for d in n.diagnoses]
+
+    @cached_property
+    def affirmed_concepts(self) -> frozenset[str]:
+        return frozenset(d.item.concept for d in self.diagnoses if d.item.status == "affirmed")
+
+    @cached_property
+    def supervision(self) -> list[Located[Supervision]]:
+        return [Located(n.note_id, s) for n in self.day_notes for s in n.supervision]
+
+    # -- the patient's history ------------------------------------------------------------------
+    @cached_property
+    def evidence_notes(self) -> list[NoteEvidence]:
+        """The day's notes and the lookback history, each note once (deficiency evidence)."""
+        seen: set[str] = set()
+        out: list[NoteEvidence] = []
+        for note in (*self.day_notes, *self.history):
+            if note.note_id not in seen:
+                seen.add(note.note_id)
+                out.append(note)
+        return out

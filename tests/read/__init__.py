@@ -1,0 +1,1 @@
+"""Tests of notes_audit.read."""

@@ -70,8 +70,17 @@ def run_scan(notes: Path, claims: Path, roster: Path | None = None, policy: str 
     all_evidence = [by_id.get(m.note_id, m) for m in metas]
     results = audit_lines(claims_read.lines, all_evidence, roster_entries, pol, lookback_days)
     log.info("scan: %d lines audited, %d notes read, %d extracted", len(results), len(metas), len(evidence))
-    return ScanResult(results, pol, claims_read.rows_read, claims_read.rejected, len(metas), len(evidence),
-                      list(reader.rejected), texts, evidence)
+    return ScanResult(results, pol, claims_read.rows_read, claims_read.rejected, meta_reader.rows_read,
+                      len(evidence), list(meta_reader.rejected), texts, evidence)
+
+
+def summary_of(result: ScanResult, inputs: dict | None = None, generated_at: str | None = None) -> dict:
+    from notes_audit.write.summary import build_summary
+
+    return build_summary(results=result.results, lines_read=result.lines_read, lines_rejected=result.lines_rejected,
+                         notes_read=result.notes_read, notes_audited=result.notes_extracted,
+                         notes_rejected=result.notes_rejected, policy_name=result.policy.name,
+                         policy_version=result.policy.version, generated_at=generated_at, inputs=inputs)
 
 
 def _keep_text(notes, texts: dict[str, str]):

@@ -60,9 +60,8 @@ def scan(
     """Audit claim lines against the notes; write findings. No arguments: the shipped demo corpus."""
     _setup_logging(verbose)
     from notes_audit.findings.model import VERDICT_RANK
-    from notes_audit.scan import run_scan
+    from notes_audit.scan import run_scan, summary_of
     from notes_audit.write.outputs import write_findings
-    from notes_audit.write.summary import build_summary
 
     try:
         if notes is None and claims is None:
@@ -78,7 +77,7 @@ def scan(
         wants_html = out.suffix.lower() not in (".jsonl", ".csv", ".xlsx")
         result = run_scan(notes, claims, roster, policy, lookback_days, keep_texts=wants_html and not no_text,
                           progress=_progress("Extracting notes"))
-        summary = build_summary(result)
+        summary = summary_of(result, {"notes": notes, "claims": claims, "roster": roster, "policy": policy})
         paths = write_findings(result.results, out, summary, include_text=not no_text, note_texts=result.note_texts)
     except InputError as exc:
         _fail(str(exc), 2)

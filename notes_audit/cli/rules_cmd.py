@@ -10,6 +10,7 @@ import sys
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from notes_audit.errors import InputError
 from notes_audit.rules.policy import DEFAULT_POLICY, Policy, load_policy
@@ -95,7 +96,10 @@ def explain(reason: str = typer.Argument(..., help="A reason code, e.g. UNITS_MI
         ("policy", f"{pol.name} {pol.version}"), ("meaning", spec.meaning), ("why", spec.why),
         ("source", spec.source), ("fails", spec.example_fail), ("passes", spec.example_pass),
     ]
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", justify="right", no_wrap=True)
+    grid.add_column(overflow="fold")
     for label, value in rows:
         if value:
-            console.print(f"[bold]{label:>9}[/bold]  ", end="")
-            console.print(value, markup=False, highlight=False)
+            grid.add_row(label, Text(value))
+    console.print(grid)

@@ -70,7 +70,8 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                            r"\bf/u\b|\bfollow[\s-]?up\b|\brtc\b|\bresume\b|\bupcoming\b|\bnext\s+(?:week|month)", I)),
 ]
 _WEAK_HISTORICAL = re.compile(r"\btakes?\b|\btaking\b|\bon\s+(?:oral|sublingual|monthly|weekly|daily)\b|\bcurrently\s+on\b|\bdaily\b|\bqd\b|\bonce\s+daily\b", I)
-_STRONG_GIVEN_TODAY = re.compile(r"\b(?:given|administered|injected)\s+(?:today|in\s+(?:the\s+)?(?:clinic|office))", I)
+_STRONG_GIVEN_TODAY = re.compile(r"\b(?:given|administered|injected)\s+(?:today|in\s+(?:the\s+)?(?:clinic|office))|"
+                                 r"\b(?:first|1st|initial|today'?s)\s+(?:dose|injection|shot)\s+(?:was\s+)?(?:given|administered)", I)
 _DRUG_CONTEXT = re.compile(
     r"\b(?:shots?|injections?|inj\b|injectable|IM\b|SC\b|SQ\b|subq|vial|syringe|dose|given|administered|injected|"
     r"declined|refused|held|tablets?|tabs?|sublingual|nasal\s+spray|lozenge|\d+\s*(?:mcg|µg|ug|mg)\b)", I)
@@ -162,6 +163,14 @@ def _administered_by(text: str, lo: int, hi: int) -> Person | None:
 
 
 def _status(text: str, m: Mention) -> str:
+    status = _cue_status(text, m)
+    # "Ordered cyanocobalamin weekly x4. First dose given today." is one event, given today.
+    if status in ("ordered", "planned") and _STRONG_GIVEN_TODAY.search(text, *m.window):
+        return "given"
+    return status
+
+
+def _cue_status(text: str, m: Mention) -> str:
     s0, s1 = m.sentence
     local = (max(s0, m.start - 120), min(s1, m.end + 160))
     for lo, hi in (local, m.window):

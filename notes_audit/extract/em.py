@@ -45,6 +45,7 @@ def assess_em(text: str, sentences: list[tuple[int, int]], section_at) -> EmEvid
     has_hx = False
     problems: list[str] = []
     spans: list[EvidenceSpan] = []
+    managed = False
     for s0, s1 in sentences:
         sec = section_at(s0)
         if sec in _HISTORY_OR_EXAM_SECTIONS or _HISTORY_OR_EXAM.search(text, s0, s1):
@@ -53,13 +54,19 @@ def assess_em(text: str, sentences: list[tuple[int, int]], section_at) -> EmEvid
         if _REEVAL.search(seg):
             problems.append("B12 deficiency re-evaluation")
             spans.append(EvidenceSpan((s0, s1), seg))
+            managed = True
             continue
-        in_plan = sec in ("assessment_plan", "plan", None)
-        if in_plan and _PROBLEM_WORDS.search(seg) and _MANAGEMENT.search(seg) and not _B12_ROUTINE.search(seg):
-            problem = _PROBLEM_WORDS.search(seg).group(0).lower()
-            problems.append(problem)
+        if sec not in ("assessment_plan", "plan", "orders", None) or _B12_ROUTINE.search(seg):
+            continue
+        # Assessment and plan often sit on separate lines ("A: ankle sprain" / "P: RICE, ibuprofen"):
+        # a non-B12 problem anywhere in them plus a management step anywhere in them is enough.
+        problem = _PROBLEM_WORDS.search(seg)
+        if problem:
+            problems.append(problem.group(0).lower())
             spans.append(EvidenceSpan((s0, s1), seg))
-    separately = has_hx and bool(problems)
+        if _MANAGEMENT.search(seg):
+            managed = True
+    separately = has_hx and bool(problems) and managed
     if not separately:
         return EmEvidence(False, [], [])
     seen: list[str] = []

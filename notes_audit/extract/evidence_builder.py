@@ -12,7 +12,7 @@ from notes_audit.extract.assertion import ConTextAsserter, default_asserter, sen
 from notes_audit.extract.em import assess_em, find_loading_phase
 from notes_audit.extract.labs import find_date, read_numeric, read_qualitative
 from notes_audit.extract.sections import section_of
-from notes_audit.extract.supervision import find_supervision
+from notes_audit.extract.supervision import find_supervision, provider_of_visit
 
 _QUALITATIVE_TESTS = {"intrinsic_factor_ab", "parietal_cell_ab"}
 _PARAGRAPH_LIMIT = 400  # chars after a drug mention that its template block may span
@@ -61,12 +61,14 @@ class EvidenceBuilder:
 
         mod_cache: dict[int, tuple] = {}
 
-        def assertion(t) -> str:
+        def assertion(t, ignore_negation: bool = False) -> str:
             k = sentence_index(sent_starts, t.start)
             if k not in mod_cache:
                 s0, s1 = sentences[k]
                 mod_cache[k] = self.asserter.modifiers(text, s0, s1)
             mods, terms = mod_cache[k]
+            if ignore_negation:  # "IF antibody negative" is a result, not a negated mention
+                mods = [m for m in mods if m.rule.rule.category != "NEGATED_EXISTENCE"]
             return self.asserter.status(text, t, mods, terms, section_at(t.start))
 
         mentions: list[adm.Mention] = []
@@ -89,7 +91,7 @@ class EvidenceBuilder:
                     ev.labs.append(Lab(
                         test=test, value=_number(reading.value), unit=reading.unit,
                         value_std=_number(reading.value_std), unit_std=reading.unit_std, flag=reading.flag,
-                        interpretation=reading.interpretation, status=assertion(t), span=(t.start, reading.end),
+                        interpretation=reading.interpretation, status=assertion(t, test in _QUALITATIVE_TESTS), span=(t.start, reading.end),
                         text=text[t.start:reading.end], reference_range=reading.reference_range,
                         date=find_date(text, sent[0], sent[1])))
                     continue
@@ -110,6 +112,10 @@ class EvidenceBuilder:
             a.dose_value = _number(a.dose_value)
             ev.administrations.append(a)
         ev.supervision = find_supervision(text, sentences)
+        if not any(s.name for s in ev.supervision) and any(a.status == "given" for a in ev.administrations):
+            visit = provider_of_visit(text)
+            if visit is not None:
+                ev.supervision = [s for s in ev.supervision if s.presence != visit.presence] + [visit]
         ev.em = assess_em(text, sentences, section_at)
         ev.loading_phase = find_loading_phase(text)
         return ev

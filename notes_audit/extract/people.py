@@ -8,8 +8,8 @@ CREDENTIAL = (
     r"(?:M\.?D\.?|D\.?O\.?|FNP-?[BC]?|ANP-?[BC]?|AGNP-?C?|DNP|APRN|NP-?C?|PA-C|P\.?A\.?|R\.?N\.?|BSN|MSN|"
     r"L\.?P\.?N\.?|L\.?V\.?N\.?|C\.?M\.?A\.?|RMA|CCMA|M\.?A\.?|CNA|MBBS)"
 )
-_NAME = r"(?:[A-Z][a-z'’\-]+|[A-Z]\.)(?:\s+(?:[A-Z]\.|[A-Z][a-z'’\-]+)){0,2}"
-_DR_NAME = re.compile(r"\b(?:Dr\.?|Doctor)\s+(?P<name>" + _NAME + r")")
+_NAME = r"(?:[A-Z][A-Za-z'’\-]+|[A-Z]\.)(?:[ \t]+(?:[A-Z]\.|[A-Z][A-Za-z'’\-]+)){0,2}"
+_DR_NAME = re.compile(r"\b(?i:Dr\.?|Doctor)[ \t]+(?P<name>" + _NAME + r"|(?-i:[a-z][a-z'’\-]+)(?:[ \t]+[a-z][a-z'’\-]+)?)")
 _NAME_CRED = re.compile(r"(?P<name>" + _NAME + r")\s*,?\s+(?P<cred>" + CREDENTIAL + r")(?![A-Za-z])")
 # "RN Jane Doe": an undotted credential then one space, so "LPN. Tolerated well" is not a name.
 _CRED_NAME = re.compile(r"(?<![A-Za-z])(?P<cred>MD|DO|NP|PA|RN|LPN|LVN|CMA|RMA|MA)[ ](?P<name>" + _NAME + r")")
@@ -17,8 +17,8 @@ _TITLE = re.compile(r"(?i:\b(?P<title>nurse\s+practitioner|physician\s+assistant
                     r"(?:\s+(?P<name>" + _NAME + r"))?")
 PROVIDER_CREDENTIALS = frozenset({"MD", "DO", "NP", "FNP", "FNP-C", "FNP-BC", "ANP", "AGNP", "DNP", "APRN", "PA", "PA-C", "MBBS", "NP-C"})
 _NOT_NAMES = {"The", "Patient", "Pt", "Injection", "Given", "Administered", "Site", "Route", "Dose", "Lot", "Left",
-              "Right", "Office", "Clinic", "Today", "Vitamin", "Supervising", "Provider", "Physician", "Nurse",
-              "Per", "By", "Tolerated", "Pt", "Well", "No", "Denies", "In", "On", "Via", "Was", "Is", "Present", "Available", "And", "With", "Who"}
+              "Right", "Office", "Present", "In", "Was", "Is", "Clinic", "Today", "Vitamin", "Supervising", "Provider", "Physician", "Nurse",
+              "Per", "By", "Tolerated", "At", "Available", "Here", "Today", "Onsite", "Supervised", "Supervising", "Pt", "Well", "No", "Denies", "In", "On", "Via", "Was", "Is", "Present", "Available", "And", "With", "Who"}
 
 
 def norm_credential(raw: str | None) -> str | None:
@@ -37,12 +37,12 @@ def credential_of_title(title: str) -> str:
 def _clean_name(name: str | None) -> str | None:
     if not name:
         return None
-    words = name.split()
-    while words and words[0].rstrip(".") in _NOT_NAMES:
+    words = [w.title() if w.isupper() and len(w) > 2 else w for w in name.split()]
+    while words and words[0].rstrip(".").title() in _NOT_NAMES:
         words = words[1:]
-    while words and words[-1].rstrip(".") in _NOT_NAMES:
+    while words and words[-1].rstrip(".").title() in _NOT_NAMES:
         words = words[:-1]
-    return " ".join(words) or None
+    return " ".join(w.title() if w.islower() else w for w in words) or None
 
 
 def find_people(text: str, start: int, end: int) -> list[tuple[int, int, str | None, str | None]]:

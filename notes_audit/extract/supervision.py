@@ -63,10 +63,28 @@ def find_supervision(text: str, sentences: list[tuple[int, int]]) -> list[Superv
             continue
         if not people and presence == "unknown":
             continue
-        name, cred = (people[0][2], people[0][3]) if people else (None, None)
+        named = [p for p in people if p[2]]
+        name, cred = (named[0][2], named[0][3]) if named else ((None, people[0][3]) if people else (None, None))
         key = ((name or "").split()[-1].lower() if name else None, presence)
         if key in seen:
             continue
         seen.add(key)
         out.append(Supervision(name, cred, presence, (lo, hi), text[lo:hi]))
     return out
+
+
+_PROVIDER_LABEL = re.compile(r"^[ \t]*(?:provider|seen\s+by|attending|physician|rendering\s+provider|treating\s+provider|"
+                             r"visit\s+provider|pcp\s+seen)[ \t]*(?:on\s+premises)?[ \t]*:[ \t]*", I | re.M)
+
+
+def provider_of_visit(text: str) -> Supervision | None:
+    """"Provider: Rebecca Osei, MD" heading a visit: the practitioner who saw the patient that day was in
+    the office. Used only for notes where an injection was given and no supervision sentence exists."""
+    for m in _PROVIDER_LABEL.finditer(text):
+        line_end = text.find("\n", m.end())
+        line_end = len(text) if line_end == -1 else line_end
+        people = [p for p in find_people(text, m.end(), line_end) if p[3] in PROVIDER_CREDENTIALS and p[2]]
+        if people:
+            _, _, name, cred = people[0]
+            return Supervision(name, cred, "in_office", (m.start(), line_end), text[m.start():line_end])
+    return None

@@ -209,8 +209,8 @@ def _load_path(path: str) -> Policy:
 def _raw_named(name: str) -> tuple[dict[str, Any], str]:
     resource = resources.files(POLICY_PACKAGE) / f"{name}.yaml"
     if not resource.is_file():
-        raise InputError(f"unknown policy '{name}'; shipped policies: {', '.join(available_policies())}"
-                         " (or pass a path to a YAML file)", column="--policy")
+        raise InputError(f"--policy: unknown policy '{name}'; shipped policies: "
+                         f"{', '.join(available_policies())} (or pass a path to a YAML file)")
     origin = f"{name}.yaml"
     return _parse(resource.read_text(encoding="utf-8"), origin), origin
 

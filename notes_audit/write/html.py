@@ -41,10 +41,6 @@ class HighlightSpan:
     anchor: str
     in_text: bool  # False when the offsets do not fit the text: listed, not highlighted
 
-    @property
-    def severity(self) -> str:
-        return max((s for _, s in self.reasons), key=lambda s: SEVERITY_RANK.get(s, 0))
-
 
 @dataclass(slots=True)
 class NoteView:
@@ -140,7 +136,7 @@ def build_report(results: Sequence[LineResult], note_texts: Mapping[str, str],
         anchors = {(n.note_id, s.start, s.end): s.anchor for n in notes for s in n.spans}
         view.notes = notes
         for index, result in members:
-            line = _line_view(index, view.anchor, result, anchors, note_texts, include_text)
+            line = _line_view(index, view.anchor, result, anchors, include_text)
             line_views[index] = line
             view.lines.append(line)
         encounter_views.append(view)
@@ -228,8 +224,7 @@ def _encounter_notes(encounter_anchor: str, results: Sequence[LineResult], note_
 
 
 def _line_view(index: int, encounter_anchor: str, result: LineResult,
-               anchors: Mapping[tuple[str, int, int], str], note_texts: Mapping[str, str],
-               include_text: bool) -> LineView:
+               anchors: Mapping[tuple[str, int, int], str], include_text: bool) -> LineView:
     line = result.line
     findings = []
     for finding in result.findings:

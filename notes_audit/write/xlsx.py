@@ -16,6 +16,7 @@ import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -221,56 +222,79 @@ def _text(text: str) -> str:
 
 def _write_summary_sheet(workbook: Workbook, summary: Mapping[str, Any]) -> None:
     sheet = workbook.create_sheet(SUMMARY_SHEET)
-    sheet.column_dimensions["A"].width = 40
-    sheet.column_dimensions["B"].width = 50
+    sheet.column_dimensions["A"].width = 36
+    sheet.column_dimensions["B"].width = 24
+    for letter in "CDEFGH":
+        sheet.column_dimensions[letter].width = 18
     title = WriteOnlyCell(sheet, "notes-audit summary")
     title.font = Font(bold=True, size=14)
     sheet.append([title])
     if not _find_tool_version(summary):
         sheet.append(["Tool version", __version__])
     styles = _CellStyles(sheet)
-    for depth, label, value in summary_rows(summary):
-        label_cell = WriteOnlyCell(sheet, _text(label))
-        label_cell.alignment = Alignment(indent=depth)
-        if value is _SECTION:
-            label_cell.font = Font(bold=True)
-            sheet.append([label_cell])
-            continue
-        value_cell = styles.cell("", _coerce("", value))
-        colours = VERDICT_COLOURS.get(label.lower().replace(" ", "_"))
-        if colours:
-            label_cell.fill = PatternFill("solid", fgColor=colours[0])
-            label_cell.font = Font(color=colours[1])
-        sheet.append([label_cell, value_cell])
+    for row in summary_rows(summary):
+        cells = [styles.cell("", _coerce("", value)) for value in row.cells]
+        label = cells[0] = WriteOnlyCell(sheet, cells[0])
+        label.alignment = Alignment(indent=row.depth)
+        if row.kind in ("section", "table_header"):
+            for index, value in enumerate(cells):
+                cell = cells[index] = value if index == 0 else WriteOnlyCell(sheet, value)
+                cell.font = Font(bold=True)
+        elif row.kind == "value":
+            colours = VERDICT_COLOURS.get(str(row.cells[0]).lower().replace(" ", "_"))
+            if colours:
+                label.fill = PatternFill("solid", fgColor=colours[0])
+                label.font = Font(color=colours[1])
+        sheet.append(cells)
 
 
-_SECTION = object()  # marks a row that heads a nested group
+@dataclass(frozen=True, slots=True)
+class SummaryRow:
+    kind: str  # "section" (a group's heading), "value", "table_header", "table_row"
+    depth: int  # nesting, shown as indent
+    cells: tuple[Any, ...]  # section: (label,); value: (label, value); table rows: one per column
 
 
-def summary_rows(summary: Mapping[str, Any], depth: int = 0) -> list[tuple[int, str, Any]]:
-    """Flatten a summary of any nesting into (depth, label, value) rows; groups get a heading row.
+def summary_rows(summary: Mapping[str, Any], depth: int = 0) -> list[SummaryRow]:
+    """Flatten a summary of any nesting into sheet rows.
 
-    Lists of scalars become one comma-separated value; lists of mappings become numbered groups.
+    Nested mappings become a heading and indented rows; lists of mappings (rejected records)
+    become a table, one row per record; lists of scalars one comma-separated value.
     """
-    rows: list[tuple[int, str, Any]] = []
+    rows: list[SummaryRow] = []
     for key, value in summary.items():
         label = humanize(str(key))
-        if isinstance(value, Mapping):
-            rows.append((depth, label, _SECTION))
+        if isinstance(value, Mapping) and value:
+            rows.append(SummaryRow("section", depth, (label,)))
             rows.extend(summary_rows(value, depth + 1))
         elif isinstance(value, (list, tuple)) and any(isinstance(v, Mapping) for v in value):
-            rows.append((depth, label, _SECTION))
+            rows.append(SummaryRow("section", depth, (f"{label} ({len(value)})",)))
+            keys = _unique_keys(v for v in value if isinstance(v, Mapping))
+            rows.append(SummaryRow("table_header", depth + 1, ("#", *(humanize(k) for k in keys))))
             for number, item in enumerate(value, 1):
-                if isinstance(item, Mapping):
-                    rows.append((depth + 1, f"{label} {number}", _SECTION))
-                    rows.extend(summary_rows(item, depth + 2))
-                else:
-                    rows.append((depth + 1, f"{label} {number}", item))
-        elif isinstance(value, (list, tuple)):
-            rows.append((depth, label, ", ".join(str(v) for v in value)))
+                cells = ([_inline(item.get(k)) for k in keys] if isinstance(item, Mapping)
+                         else [_inline(item)])
+                rows.append(SummaryRow("table_row", depth + 1, (number, *cells)))
         else:
-            rows.append((depth, label, value))
+            rows.append(SummaryRow("value", depth, (label, _inline(value))))
     return rows
+
+
+def _unique_keys(items: Iterable[Mapping[str, Any]]) -> list[str]:
+    seen: dict[str, None] = {}
+    for item in items:
+        for key in item:
+            seen.setdefault(str(key), None)
+    return list(seen)
+
+
+def _inline(value: Any) -> Any:
+    """A value for one cell: nested mappings as "key: value; ...", lists comma-separated."""
+    if isinstance(value, Mapping):
+        return "; ".join(f"{k}: {_inline(v)}" for k, v in value.items()) if value else "none"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(_inline(v)) for v in value) if value else "none"
+    return value
 
 
 def humanize(key: str) -> str:

@@ -299,3 +299,15 @@ def test_parquet_duplicate_columns(tmp_path):
 ])
 def test_cell_text(value, expected):
     assert cell_text(value) == expected
+
+
+def test_parquet_damaged_data_is_an_input_error(tmp_path):
+    path = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"a": [f"x{i}" for i in range(2000)]}), path, compression="snappy",
+                   row_group_size=500)
+    data = bytearray(path.read_bytes())
+    data[600:2000] = b"\xff" * 1400  # inside the first row group's data pages
+    path.write_bytes(bytes(data))
+    with pytest.raises(InputError, match="damaged Parquet data") as info:
+        read_all(path)
+    assert info.value.file == str(path)

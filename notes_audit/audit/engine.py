@@ -6,8 +6,9 @@ so a line costs a few dictionary lookups and its own checks, not a scan of all n
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
+from notes_audit.audit.linker import DrugLineIndex, FixedNotes, NoteIndex, group_day_lines, in_scope
 from notes_audit.errors import InputError
 from notes_audit.evidence.model import NoteEvidence
 from notes_audit.findings.model import Finding, LineResult, verdict_of
@@ -15,9 +16,8 @@ from notes_audit.read.records import ClaimLine, RosterEntry
 from notes_audit.rules.context import LineContext
 from notes_audit.rules.names import RosterIndex
 from notes_audit.rules.policy import Policy, load_policy
-from notes_audit.rules.reasons import DRUG
+from notes_audit.rules.reasons import DRUG, LINE_KINDS
 from notes_audit.rules.registry import build_checks
-from notes_audit.audit.linker import DrugLineIndex, FixedNotes, NoteIndex, group_day_lines, in_scope
 
 DEFAULT_LOOKBACK_DAYS = 365
 
@@ -25,16 +25,18 @@ DEFAULT_LOOKBACK_DAYS = 365
 class Auditor:
     """A policy's checks, ready to run; `audit` applies them to lines linked through `notes`."""
 
-    def __init__(self, policy: "Policy | str" = "medicare", roster: Iterable[RosterEntry] | None = None,
+    def __init__(self, policy: Policy | str = "medicare", roster: Iterable[RosterEntry] | None = None,
                  lookback_days: int = DEFAULT_LOOKBACK_DAYS) -> None:
         if lookback_days < 0:
             raise InputError(f"--lookback-days must be 0 or more, not {lookback_days}")
         self.policy = load_policy(policy)
         self.checks = build_checks(self.policy)
+        # Checks by line kind, once: a line only asks the checks that can speak about its kind.
+        self._checks_by_kind = {kind: [c for c in self.checks if kind in c.kinds] for kind in LINE_KINDS}
         self.roster = RosterIndex(roster) if roster is not None else None
         self.lookback_days = lookback_days
 
-    def audit(self, lines: Iterable[ClaimLine], notes: "NoteIndex[NoteEvidence] | FixedNotes[NoteEvidence]"
+    def audit(self, lines: Iterable[ClaimLine], notes: NoteIndex[NoteEvidence] | FixedNotes[NoteEvidence]
               ) -> list[LineResult]:
         lines = list(lines)
         days = group_day_lines(lines)
@@ -56,7 +58,7 @@ class Auditor:
                                 if kind == DRUG else ()),
             roster=self.roster, lookback_days=self.lookback_days,
         )
-        to_run = [c for c in self.checks if c.applies(ctx) and (day_notes or not c.needs_notes)]
+        to_run = [c for c in self._checks_by_kind[kind] if (day_notes or not c.needs_notes) and c.applies(ctx)]
         if any(c.uses_history for c in to_run):
             ctx.history = notes.history(line.patient_id, line.service_date, self.lookback_days)
         findings: list[Finding] = []
@@ -66,15 +68,15 @@ class Auditor:
 
 
 def audit_lines(lines: Iterable[ClaimLine], evidence: Iterable[NoteEvidence],
-                roster: Iterable[RosterEntry] | None = None, policy: "Policy | str" = "medicare",
+                roster: Iterable[RosterEntry] | None = None, policy: Policy | str = "medicare",
                 lookback_days: int = DEFAULT_LOOKBACK_DAYS) -> list[LineResult]:
     """Audit claim lines against note evidence; results in input order, deterministic."""
     return Auditor(policy, roster, lookback_days).audit(lines, NoteIndex(evidence))
 
 
-def audit_encounter(note_evidence: "NoteEvidence | Iterable[NoteEvidence]", lines: Iterable[ClaimLine],
+def audit_encounter(note_evidence: NoteEvidence | Iterable[NoteEvidence], lines: Iterable[ClaimLine],
                     roster: Iterable[RosterEntry] | None = None,
-                    policy: "Policy | str" = "medicare") -> list[LineResult]:
+                    policy: Policy | str = "medicare") -> list[LineResult]:
     """Pre-bill: audit the lines of one encounter against its note(s), whatever their ids say.
 
     The given notes are the day's notes of every line and the only history consulted.

@@ -12,7 +12,8 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
-from typing import Generic, Iterable, Protocol, Sequence, TypeVar
+from collections.abc import Iterable, Sequence
+from typing import Generic, Protocol, TypeVar
 
 from notes_audit.read.records import ClaimLine
 from notes_audit.rules.policy import Policy, load_policy
@@ -26,14 +27,14 @@ class NoteMeta(Protocol):
     note_id: str
     patient_id: str | None
     encounter_id: str | None
-    note_date: "str | dt.date | None"
+    note_date: str | dt.date | None
 
 
 N = TypeVar("N", bound=NoteMeta)
 DayKey = tuple[str, dt.date]
 
 
-def as_date(value: "str | dt.date | None") -> dt.date | None:
+def as_date(value: str | dt.date | None) -> dt.date | None:
     """A note date as a date; an unreadable one links to nothing by date (readers report it)."""
     if value is None:
         return None
@@ -152,7 +153,7 @@ def in_scope(kind: str | None, day_lines: Sequence[ClaimLine], policy: Policy) -
 
 
 def needed_note_ids(lines: Iterable[ClaimLine], notes_meta: Iterable[NoteMeta],
-                    lookback_days: int = 365, policy: "Policy | str" = "medicare") -> set[str]:
+                    lookback_days: int = 365, policy: Policy | str = "medicare") -> set[str]:
     """The note_ids the in-scope lines will read: their day's notes, and the history when a check
     reads it. The scanner can skip NLP on every other note."""
     policy = load_policy(policy)

@@ -116,12 +116,13 @@ def extract(
 def evaluate(
     gold: Path = typer.Option(..., help="An annotated corpus: corpora/extraction/<split> or an audit folder with gold.csv."),
     policy: str = typer.Option("medicare", help="Policy for audit corpora."),
+    errors: bool = typer.Option(False, "--errors", help="Also list every disagreement with the gold."),
 ) -> None:
     """Score extraction (P/R/F1 per fact type) or audit (verdict accuracy, per-reason F1) against gold."""
     from notes_audit.evaluate.report import evaluate_path
 
     try:
-        typer.echo(evaluate_path(gold, policy))
+        typer.echo(evaluate_path(gold, policy, errors))
     except InputError as exc:
         _fail(str(exc), 2)
 

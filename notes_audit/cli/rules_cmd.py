@@ -14,13 +14,14 @@ from rich.text import Text
 
 from notes_audit.errors import InputError
 from notes_audit.rules.policy import DEFAULT_POLICY, Policy, load_policy
-from notes_audit.rules.registry import check_for, reason_order
 from notes_audit.rules.reasons import ALL_KINDS
+from notes_audit.rules.registry import check_for, reason_order
 
 rules_app = typer.Typer(help="The reason codes of a policy: meaning, severity, source.",
                         no_args_is_help=True, add_completion=False)
 
-PolicyOption = typer.Option(DEFAULT_POLICY, "--policy", help="Policy name (medicare, commercial) or path to a YAML file.")
+PolicyOption = typer.Option(DEFAULT_POLICY, "--policy",
+                            help="Policy name (medicare, commercial) or path to a YAML file.")
 
 
 def _policy_or_exit(policy: str) -> Policy:

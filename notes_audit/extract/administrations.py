@@ -47,6 +47,7 @@ _PATIENT_SUPPLIED = re.compile(
     r"supplied\s+by\s+(?:the\s+)?(?:patient|pt)|from\s+(?:home|(?:his|her|their)\s+(?:own\s+)?(?:supply|pharmacy))|"
     r"brought\s+from\s+home|(?:patient|pt)\s+provided\s+(?:medication|drug|vial)", I)
 _GIVEN_BY = re.compile(r"(?:given|administered|injected|performed|done|admin(?:istered)?)\s*(?:by|per)\s*:?\s*", I)
+_BY = re.compile(r"\bby\s+(?:the\s+)?", I)  # "given L deltoid by Jane Doe, RN"
 _STAFF_LABEL = re.compile(r"\b(?:nurse|ma|administering\s+(?:staff|nurse|clinician)|staff|given\s+by|administered\s+by)\s*:\s*", I)
 
 # Status cues, strongest first within a tier.
@@ -149,7 +150,7 @@ def _site(text: str, lo: int, hi: int, anchor: int) -> tuple[int, int, str] | No
 
 
 def _administered_by(text: str, lo: int, hi: int) -> Person | None:
-    for rx in (_GIVEN_BY, _STAFF_LABEL):
+    for rx in (_GIVEN_BY, _STAFF_LABEL, _BY):
         for m in rx.finditer(text, lo, hi):
             people = find_people(text, m.end(), min(hi, m.end() + 60))
             if people and people[0][0] - m.end() <= 3:
@@ -216,7 +217,7 @@ def read_mention(text: str, m: Mention) -> Mention:
             who = _administered_by(text, rng[0], rng[1])
             if who:
                 a["administered_by"] = who
-        if "patient_supplied" not in a and _PATIENT_SUPPLIED.search(text, rng[0], rng[1]):
+        if "patient_supplied" not in a and _PATIENT_SUPPLIED.search(text, max(0, min(rng[0], m.start - 300)), rng[1]):
             a["patient_supplied"] = True
     if m.drug != "cyanocobalamin" and re.search(r"nascobal", text[m.start:m.end], I):
         a["route"] = "nasal"

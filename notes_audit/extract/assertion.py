@@ -41,8 +41,10 @@ class CompiledRule:
     regex: re.Pattern[str]
 
     def allows(self, category: str) -> bool:
+        cat = category.upper()  # medspaCy upper-cases rule types
+
         def hit(types) -> bool:
-            return any(category == t or category.split(":", 1)[0] == t for t in types)
+            return any(cat == t.upper() or cat.split(":", 1)[0] == t.upper() for t in types)
 
         if self.rule.allowed_types and not hit(self.rule.allowed_types):
             return False

@@ -45,6 +45,8 @@ def build_pipeline() -> Language:
         from medspacy.custom_tokenizer import create_medspacy_tokenizer
     nlp = spacy.blank("en")
     nlp.tokenizer = create_medspacy_tokenizer(nlp)
+    # No parser or NER here (the 1M default guards their memory); a 5 MB note is fine for rules.
+    nlp.max_length = 50_000_000
     nlp.add_pipe("notes_audit_sentences")
     nlp.add_pipe("notes_audit_sections")
     nlp.add_pipe("notes_audit_targets")

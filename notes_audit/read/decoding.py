@@ -159,7 +159,8 @@ class TextLines:
                     self._too_long()
                 yield line
         finally:
-            wrapper.detach()  # the caller owns and closes the binary stream
+            if not self.stream.closed:
+                wrapper.detach()  # the caller owns and closes the binary stream
 
     def _too_long(self) -> None:
         raise InputError(f"line {self.line_number + 1} is longer than {MAX_LINE_CHARS} characters; "

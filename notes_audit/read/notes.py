@@ -36,10 +36,19 @@ class NotesReader:
         self._passes = 0
 
     def __iter__(self) -> Iterator[Note]:
+        return self.read()
+
+    def read(self, with_text: bool | None = None) -> Iterator[Note]:
+        """One streaming pass; `with_text=False` gives `text == ""` whatever the reader's default,
+        so one reader can serve a metadata pass then a text pass and warn only once."""
+        keep_text = self.with_text if with_text is None else with_text
         self.rejected, self.rows_read = [], 0
         quiet = self._passes > 0  # file-level warnings once, not once per pass
         self._passes += 1
-        records = self._from_directory(quiet) if self.path.is_dir() else self._from_table(quiet)
+        if self.path.is_dir():
+            records = self._from_directory(quiet, keep_text)
+        else:
+            records = self._from_table(quiet, keep_text)
         first_seen: dict[str, str] = {}  # note_id -> "file:row" where it was first read
         for record in records:
             self.rows_read += 1
@@ -56,7 +65,7 @@ class NotesReader:
             log.warning("%s: %d of %d notes rejected (reasons in the summary)",
                         self.path, len(self.rejected), self.rows_read)
 
-    def _from_table(self, quiet: bool) -> Iterator[_Record]:
+    def _from_table(self, quiet: bool, keep_text: bool) -> Iterator[_Record]:
         file = str(self.path)
         with open_table(self.path, quiet=quiet) as table:
             table.require(REQUIRED)
@@ -66,29 +75,13 @@ class NotesReader:
                     continue
                 note_id = fields.optional(row.values, "note_id")
                 try:
-                    note = self._note(row.values, f"{file}:{row.number}")
+                    note = _note(row.values, f"{file}:{row.number}", keep_text)
                 except fields.FieldProblem as problem:  # never the value: it may be note text
                     yield _Record(file, row.number, None, problem.column, problem.reason, note_id)
                     continue
                 yield _Record(file, row.number, note, None, None, note_id)
 
-    def _note(self, values: Values, source: str) -> Note:
-        note_id = fields.required(values, "note_id")
-        text = values.get("text")
-        if text is None or not text.strip():
-            raise fields.FieldProblem("text", "required value is missing or blank")
-        date_text = fields.optional(values, "note_date")
-        return Note(
-            note_id=note_id, text=text if self.with_text else "",
-            patient_id=fields.optional(values, "patient_id"),
-            encounter_id=fields.optional(values, "encounter_id"),
-            note_date=fields.iso_date(date_text, "note_date", allow_time=True) if date_text else None,
-            note_type=fields.optional(values, "note_type"),
-            author=fields.optional(values, "author"),
-            source=source,
-        )
-
-    def _from_directory(self, quiet: bool) -> Iterator[_Record]:
+    def _from_directory(self, quiet: bool, keep_text: bool) -> Iterator[_Record]:
         files = _txt_files(self.path)
         if not files and not quiet:
             log.warning("%s: no .txt files in the directory", self.path)
@@ -107,8 +100,25 @@ class NotesReader:
             if not document.text.strip():
                 yield _Record(file, 1, None, "text", "the file is empty or blank", note_id)
                 continue
-            text = document.text if self.with_text else ""
+            text = document.text if keep_text else ""
             yield _Record(file, 1, Note(note_id=note_id, text=text, source=f"{file}:1"), None, None, note_id)
+
+
+def _note(values: Values, source: str, keep_text: bool) -> Note:
+    note_id = fields.required(values, "note_id")
+    text = values.get("text")
+    if text is None or not text.strip():
+        raise fields.FieldProblem("text", "required value is missing or blank")
+    date_text = fields.optional(values, "note_date")
+    return Note(
+        note_id=note_id, text=text if keep_text else "",
+        patient_id=fields.optional(values, "patient_id"),
+        encounter_id=fields.optional(values, "encounter_id"),
+        note_date=fields.iso_date(date_text, "note_date", allow_time=True) if date_text else None,
+        note_type=fields.optional(values, "note_type"),
+        author=fields.optional(values, "author"),
+        source=source,
+    )
 
 
 class _Record(NamedTuple):

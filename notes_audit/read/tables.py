@@ -166,10 +166,14 @@ def _open_csv(path: Path, quiet: bool) -> Table:
             raise InputError("the header holds control characters: the file is binary, or UTF-16 "
                              "without a byte-order mark, not a CSV table", file=file)
         columns = normalise_columns(header, file)
+        if lines.first_fallback_line is not None and not quiet:
+            log.warning("%s: bytes that are not UTF-8 in the header; read them as cp1252", file)
     except BaseException:
         stream.close()
         raise
-    return Table(file, "csv", columns, _csv_rows(file, reader, lines, columns, quiet), stream.close)
+    header_fallback = lines.first_fallback_line is not None
+    rows = _csv_rows(file, reader, lines, columns, quiet=quiet, fallback_warned=header_fallback)
+    return Table(file, "csv", columns, rows, stream.close)
 
 
 def _is_control(char: str) -> bool:
@@ -188,9 +192,10 @@ def _first_nonblank(reader: Any, file: str) -> list[str] | None:
             return row
 
 
-def _csv_rows(file: str, reader: Any, lines: TextLines, columns: list[str], quiet: bool) -> Iterator[RawRow]:
+def _csv_rows(file: str, reader: Any, lines: TextLines, columns: list[str], *, quiet: bool,
+              fallback_warned: bool) -> Iterator[RawRow]:
     width, number = len(columns), 0
-    warned_fallback = warned_nul = quiet
+    warned_fallback, warned_nul = quiet or fallback_warned, quiet
     while True:
         start_line = lines.line_number + 1
         try:

@@ -7,9 +7,10 @@ The engine builds one `LineContext` per in-scope line; checks only read it. Deri
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Generic, Sequence, TypeVar
+from typing import Generic, TypeVar
 
 from notes_audit.evidence.model import Administration, Diagnosis, Lab, NoteEvidence, Supervision
 from notes_audit.evidence.vocab import DRUGS

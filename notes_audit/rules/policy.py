@@ -13,17 +13,18 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
 from notes_audit.errors import InputError
-from notes_audit.evidence.vocab import CONCEPTS, INTERPRETATIONS, LAB_TESTS, ROUTES, STATUSES
+from notes_audit.evidence.vocab import CONCEPTS, DRUGS, INTERPRETATIONS, LAB_TESTS, ROUTES, STATUSES
 from notes_audit.rules.reasons import ADDON, ADMIN, DRUG, EM, EM_BUNDLED, SEVERITIES, SPEC_REASONS
 
 POLICY_PACKAGE = "notes_audit.rules.policies"
@@ -130,6 +131,8 @@ class Policy:
     supervision: SupervisionRules
     frequency_window_days: int
     reasons: Mapping[str, ReasonSpec]  # in file order
+    # Per-code answers of is_covered/concepts_for: a run asks about the same few codes many times.
+    _memo: dict = field(default_factory=dict, init=False, repr=False, compare=False, hash=False)
 
     # -- scope ----------------------------------------------------------------------------------
     def kind_of(self, code: str) -> str | None:
@@ -153,17 +156,20 @@ class Policy:
 
     # -- diagnoses ------------------------------------------------------------------------------
     def is_covered(self, dx: str) -> bool:
-        return any(fnmatch.fnmatchcase(dx, p) for p in self.covered_diagnoses)
+        key = ("covered", dx)
+        if key not in self._memo:
+            self._memo[key] = any(fnmatch.fnmatchcase(dx, p) for p in self.covered_diagnoses)
+        return self._memo[key]
 
     def concepts_for(self, dx: str) -> frozenset[str]:
         """Concepts that document a billed code (SPEC §5.1 "code to concept").
 
         `concept_rules` is sorted most specific first, so D51.0 finds its own rule, not D51.*.
         """
-        for rule in self.concept_rules:
-            if rule.matches(dx):
-                return rule.concepts
-        return frozenset()
+        key = ("concepts", dx)
+        if key not in self._memo:
+            self._memo[key] = next((r.concepts for r in self.concept_rules if r.matches(dx)), frozenset())
+        return self._memo[key]
 
     # -- reasons --------------------------------------------------------------------------------
     def enabled_reasons(self) -> list[ReasonSpec]:
@@ -184,7 +190,7 @@ def available_policies() -> list[str]:
                   if p.name.endswith(".yaml"))
 
 
-def load_policy(policy: "str | Path | Policy" = DEFAULT_POLICY) -> Policy:
+def load_policy(policy: str | Path | Policy = DEFAULT_POLICY) -> Policy:
     """A policy by name ("medicare", "commercial"), by path to a YAML file, or as given."""
     if isinstance(policy, Policy):
         return policy
@@ -194,14 +200,13 @@ def load_policy(policy: "str | Path | Policy" = DEFAULT_POLICY) -> Policy:
     return _load_named(text)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load_named(name: str) -> Policy:
     raw, origin = _raw_named(name)
     return _build(_resolve_extends(raw, origin, seen=(origin,)), origin)
 
 
-@lru_cache(maxsize=32)
-def _load_path(path: str) -> Policy:
+def _load_path(path: str) -> Policy:  # not cached: a user may edit the file between runs
     raw = _raw_path(path)
     return _build(_resolve_extends(raw, path, seen=(path,)), path)
 
@@ -389,11 +394,12 @@ def _build(raw: dict[str, Any], origin: str) -> Policy:
 
     dfc = r.mapping(top["deficiency_evidence"], "deficiency_evidence",
                     {"statuses", "labs", "causal_concepts"}, {"lab_pairs"})
+    labs = _list(r, dfc["labs"], "deficiency_evidence.labs")
+    pairs = _list(r, dfc.get("lab_pairs", []), "deficiency_evidence.lab_pairs")
     deficiency = DeficiencyRules(
         statuses=frozenset(r.texts(dfc["statuses"], "deficiency_evidence.statuses", STATUSES)),
-        labs=tuple(r.lab(v, f"deficiency_evidence.labs[{i}]") for i, v in enumerate(_list(r, dfc["labs"], "deficiency_evidence.labs"))),
-        lab_pairs=tuple(_lab_pair(r, v, f"deficiency_evidence.lab_pairs[{i}]")
-                        for i, v in enumerate(_list(r, dfc.get("lab_pairs", []), "deficiency_evidence.lab_pairs"))),
+        labs=tuple(r.lab(v, f"deficiency_evidence.labs[{i}]") for i, v in enumerate(labs)),
+        lab_pairs=tuple(_lab_pair(r, v, f"deficiency_evidence.lab_pairs[{i}]") for i, v in enumerate(pairs)),
         causal_concepts=r.concepts(dfc["causal_concepts"], "deficiency_evidence.causal_concepts"),
     )
 
@@ -436,8 +442,6 @@ def _list(r: _Reader, value: Any, path: str) -> list[Any]:
 
 
 def _drug_codes(r: _Reader, value: Any) -> dict[str, DrugCode]:
-    from notes_audit.evidence.vocab import DRUGS
-
     m = r.mapping(value, "scope.drug_codes", optional=set(value) if isinstance(value, dict) else set())
     out: dict[str, DrugCode] = {}
     for code, spec in m.items():

@@ -22,7 +22,7 @@ def check_for(reason: str, policy: Policy) -> Check:
     return CHECK_CLASSES[reason](policy.reasons[reason])
 
 
-def build_checks(policy: "Policy | str" = "medicare") -> list[Check]:
+def build_checks(policy: Policy | str = "medicare") -> list[Check]:
     """One check per enabled reason of the policy."""
     policy = load_policy(policy)
     return [check_for(code, policy) for code in reason_order(policy) if policy.reasons[code].enabled]

@@ -40,6 +40,7 @@ def write_findings(results: Sequence[LineResult], out: str | Path, summary: dict
                    include_text: bool = True, note_texts: Mapping[str, str] | None = None) -> list[Path]:
     """Write the findings of a scan to `out`; returns the paths written, summary last."""
     out = Path(out)
+    results = results if isinstance(results, Sequence) else list(results)  # read once per format
     texts = note_texts or {}
     fmt = output_format(out)
     if fmt is not None:

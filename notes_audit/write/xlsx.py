@@ -48,10 +48,11 @@ COLUMN_WIDTHS = {
 }
 DEFAULT_WIDTH = 16
 
-# Light fills with dark text of the same hue: readable (contrast > 7:1) and distinct in print.
+# Light fills with dark text of the same hue, contrast at least 7:1; the cell names the verdict, so
+# nothing rests on colour alone.
 VERDICT_COLOURS = {  # verdict: (fill, font)
     "not_supported": ("F8D7DA", "842029"),
-    "needs_review": ("FFE69C", "664D03"),
+    "needs_review": ("FFE69C", "5C4400"),
     "supported": ("D1E7DD", "0F5132"),
     "not_applicable": ("E2E3E5", "41464B"),
 }
@@ -156,15 +157,16 @@ class _CellStyles:
             coloured.fill, coloured.font = PatternFill("solid", fgColor=fill), Font(color=font)
             self.verdicts[verdict] = coloured._style
 
-    def cell(self, column: str, value: Any) -> Any:
-        """A plain value where openpyxl's defaults are right, else a cell with its type and style set."""
+    def cell(self, column: str, value: Any, always: bool = False) -> Any:
+        """A plain value where openpyxl's defaults are right (and not `always`), else a cell with
+        its type and style set."""
         style = None
         if isinstance(value, dt.date):
             style = self.date
         elif column == "verdict" and isinstance(value, str):
             style = self.verdicts.get(value)
         formula_like = isinstance(value, str) and value.startswith("=")
-        if style is None and not formula_like:
+        if style is None and not formula_like and not always:
             return value
         cell = WriteOnlyCell(self.sheet, value)
         if style is not None:
@@ -233,12 +235,13 @@ def _write_summary_sheet(workbook: Workbook, summary: Mapping[str, Any]) -> None
         sheet.append(["Tool version", __version__])
     styles = _CellStyles(sheet)
     for row in summary_rows(summary):
-        cells = [styles.cell("", _coerce("", value)) for value in row.cells]
-        label = cells[0] = WriteOnlyCell(sheet, cells[0])
+        bold = row.kind in ("section", "table_header")
+        cells = [styles.cell("", _coerce("", value), always=bold or index == 0)
+                 for index, value in enumerate(row.cells)]
+        label = cells[0]
         label.alignment = Alignment(indent=row.depth)
-        if row.kind in ("section", "table_header"):
-            for index, value in enumerate(cells):
-                cell = cells[index] = value if index == 0 else WriteOnlyCell(sheet, value)
+        if bold:
+            for cell in cells:
                 cell.font = Font(bold=True)
         elif row.kind == "value":
             colours = VERDICT_COLOURS.get(str(row.cells[0]).lower().replace(" ", "_"))

@@ -94,6 +94,24 @@ def test_each_iteration_is_a_fresh_pass_and_warns_once(tmp_path, caplog):
     assert caplog.text.count("notes rejected") == 1
 
 
+@pytest.mark.parametrize("as_dir", [False, True])
+def test_one_reader_serves_a_metadata_pass_then_a_text_pass(tmp_path, caplog, as_dir):
+    if as_dir:
+        (tmp_path / "n1.txt").write_bytes(b"caf\xe9")
+        (tmp_path / "n2.txt").write_bytes(b"")
+        path = tmp_path
+    else:
+        path = write(tmp_path, "n.csv", HEADER + b"n1,p1,,,,,caf\xe9\nn2,p1,,,,,\n")
+    reader = read_notes(path)
+    with caplog.at_level(logging.WARNING, logger="notes_audit"):
+        meta = [(n.note_id, n.text) for n in reader.read(with_text=False)]
+        meta_rejected = list(reader.rejected)
+        full = [(n.note_id, n.text) for n in reader.read()]
+    assert (meta, full) == ([("n1", "")], [("n1", "café")])
+    assert reader.rejected == meta_rejected and len(meta_rejected) == 1
+    assert caplog.text.count("not UTF-8") == 1
+
+
 def test_streams_notes_before_reaching_a_broken_end(tmp_path):
     reader = read_notes(write(tmp_path, "n.csv", HEADER + b'n1,p1,,,,,one\nn2,p1,,,,,"never closed\n'))
     it = iter(reader)

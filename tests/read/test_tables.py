@@ -81,6 +81,7 @@ CSV_WARNINGS = [
     ("NUL names the row", b"a,b\n1,ok\n2,ok\n3,x\x00\n", "NUL characters removed (first in row 3)"),
     ("utf-16", "a,b\n1,2\n".encode("utf-16"), "decoded as UTF-16"),
     ("empty", b"", "the file is empty"),
+    ("cp1252 in the header", b"a,caf\xe9\n1,2\n", "not UTF-8 in the header"),
 ]
 
 
@@ -100,6 +101,7 @@ def test_csv_warnings(tmp_path, caplog, name, data, message):
 CSV_ERRORS = [
     ("unclosed quote", b'a,b\n1,ok\n2,"unclosed\n3,x\n', "unclosed quote starting on line 3", 2),
     ("binary garbage", bytes(range(256)) * 4, "binary", None),
+    ("xlsx bytes named .csv", b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00", "binary", None),
     ("parquet bytes named .csv", b"PAR1\x15\x04\x15\x00\x15\x02,\x1c\x00\n", "binary", None),
     ("utf-16 without BOM", "a,b\n1,2\n".encode("utf-16-le"), "UTF-16", None),
     ("duplicate column", b"Note_ID,note_id\n1,2\n", "appears twice", None),

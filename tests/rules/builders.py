@@ -7,11 +7,19 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from typing import Iterable
+from collections.abc import Iterable
 
 from notes_audit.audit.engine import audit_lines
-from notes_audit.evidence.model import (Administration, Diagnosis, EmEvidence, EvidenceSpan, Lab,
-                                        NoteEvidence, Person, Supervision)
+from notes_audit.evidence.model import (
+    Administration,
+    Diagnosis,
+    EmEvidence,
+    EvidenceSpan,
+    Lab,
+    NoteEvidence,
+    Person,
+    Supervision,
+)
 from notes_audit.evidence.vocab import CONCEPT_ICD10
 from notes_audit.findings.model import LineResult
 from notes_audit.read.records import ClaimLine, RosterEntry

@@ -173,6 +173,9 @@ def sample_results() -> list[LineResult]:
         result(claim_line("c1", 2, "J3420", units=2), ["n1"], "not_supported",
                finding("UNITS_MISMATCH", cite("n1", NOTE, admin, admin + 49), cite("n1", NOTE, dose, dose + 7)),
                finding("DX_SPECIFICITY", cite("n1", NOTE, pa, pa + 17), severity="warning"),
+               # Three reasons on the dose: any unordered collection in the writer shows in the title.
+               finding("DOSE_NOT_DOCUMENTED", cite("n1", NOTE, dose, dose + 7), severity="warning"),
+               finding("DRUG_CODE_MISMATCH", cite("n1", NOTE, dose, dose + 4)),
                finding("NO_DEFICIENCY_EVIDENCE", cite("n0", EARLIER, 10, 46))),
         result(claim_line("c2", 1, "85025", patient="p2"), [], "not_applicable"),
     ]
@@ -195,7 +198,9 @@ def test_page_is_well_formed_and_every_link_lands() -> None:
 HOSTILE = "<script>alert(\"x\")</script>&'"
 INJECTION_POINTS = {
     "note text": lambda: ([result(claim_line(), ["n1"], "needs_review",
-                                  finding("R", cite("n1", "ok " + HOSTILE, 3, 20)))], {"n1": "ok " + HOSTILE}, SUMMARY),
+                                  finding("R", cite("n1", "ok " + HOSTILE, 0, 2)))], {"n1": "ok " + HOSTILE}, SUMMARY),
+    "evidence quote": lambda: ([result(claim_line(), ["n1"], "needs_review",
+                                      finding("R", EvidenceRef("n1", (0, 2), HOSTILE)))], {"n1": "ok"}, SUMMARY),
     "message": lambda: ([result(claim_line(), [], "not_supported", finding("R", message=HOSTILE))], {}, SUMMARY),
     "claim and patient ids": lambda: ([result(claim_line(claim=HOSTILE, patient=HOSTILE), [], "supported")], {},
                                       SUMMARY),
@@ -221,7 +226,11 @@ def test_page_shows_lines_findings_and_highlights() -> None:
     titles = " ".join(t for t, _ in page.mark_titles)
     for reason in ("UNITS_MISMATCH", "DX_SPECIFICITY", "NO_DEFICIENCY_EVIDENCE"):
         assert reason in titles
-    assert ("UNITS_MISMATCH (error)", "1000 µg") in page.mark_titles  # nested span: both reasons? no: same reason
+    # Spans nested in the administration span: each piece names every reason covering it, once,
+    # in text order of the spans.
+    assert ("UNITS_MISMATCH (error); DRUG_CODE_MISMATCH (error); DOSE_NOT_DOCUMENTED (warning)", "1000") \
+        in page.mark_titles
+    assert ("UNITS_MISMATCH (error); DOSE_NOT_DOCUMENTED (warning)", " µg") in page.mark_titles
     assert "medicare 2025.1" in page.plain and "9.9.9" in page.plain
     assert "cited as evidence" in page.plain  # the earlier note, linked to no line, cited by a finding
     for verdict_label in ("Supported", "Not supported", "Not applicable"):
@@ -280,26 +289,27 @@ def test_encounters_group_lines_by_patient_and_date() -> None:
 # --- determinism and the file -------------------------------------------------------------------
 
 WRITE_SCRIPT = """
-import sys
-sys.path.insert(0, {tests!r})
+import importlib.util, sys
 from pathlib import Path
-from write.test_html import sample_results, NOTE, EARLIER, SUMMARY
+spec = importlib.util.spec_from_file_location("html_cases", {test_file!r})
+cases = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(cases)
 from notes_audit.write.html import write_html
-write_html(sample_results(), {{"n1": NOTE, "n0": EARLIER}}, SUMMARY, Path(sys.argv[1]))
+write_html(cases.sample_results(), {{"n1": cases.NOTE, "n0": cases.EARLIER}}, cases.SUMMARY, Path(sys.argv[1]))
 """
 
 
 def test_same_input_gives_same_bytes_across_processes(tmp_path: Path) -> None:
     """Separate interpreters with different hash seeds: no set or dict-order leaks into the page."""
-    script = WRITE_SCRIPT.format(tests=str(Path(__file__).parents[1]))
+    script = WRITE_SCRIPT.format(test_file=str(Path(__file__)))
     outputs = []
-    for seed in ("1", "2"):
+    for seed in ("1", "2", "3"):
         out = tmp_path / f"r{seed}.html"
         env = {**os.environ, "PYTHONHASHSEED": seed,
                "PYTHONPATH": os.pathsep.join([str(Path(__file__).parents[2]), os.environ.get("PYTHONPATH", "")])}
         subprocess.run([sys.executable, "-c", script, str(out)], check=True, env=env, cwd=tmp_path)
         outputs.append(out.read_bytes())
-    assert outputs[0] == outputs[1]
+    assert outputs[0] == outputs[1] == outputs[2]
     in_process = tmp_path / "r3.html"
     write_html(sample_results(), {"n1": NOTE, "n0": EARLIER}, SUMMARY, in_process)
     assert in_process.read_bytes() == outputs[0]

@@ -9,14 +9,15 @@ registered reason, including ones a plugin registers beyond SPEC §5.
 from __future__ import annotations
 
 import re
-from typing import ClassVar, Iterable
+from collections.abc import Iterable
+from typing import ClassVar
 
 from notes_audit.findings.model import EvidenceRef, Finding
 from notes_audit.rules.context import LineContext
 from notes_audit.rules.policy import Policy, ReasonSpec
 from notes_audit.rules.reasons import ALL_KINDS, LINE_KINDS
 
-CHECK_CLASSES: dict[str, type["Check"]] = {}
+CHECK_CLASSES: dict[str, type[Check]] = {}
 
 
 class Check:

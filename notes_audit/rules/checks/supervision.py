@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from notes_audit.evidence.model import Person
 from notes_audit.findings.model import Finding
@@ -19,7 +20,11 @@ def is_auxiliary(person: Person | None, rules: SupervisionRules) -> bool:
     """True for RN/LPN/MA-type staff; False for practitioners and for an unknown credential."""
     if person is None or not person.credential:
         return False  # nobody documented: nothing can be said (SPEC §5.1)
-    text = person.credential
+    return _auxiliary_credential(person.credential, rules)
+
+
+@lru_cache(maxsize=1024)
+def _auxiliary_credential(text: str, rules: SupervisionRules) -> bool:
     chunks = [c for c in re.split(r"[,/;()]+", text) if c.strip()]
     tokens = {normalise_credential(t) for t in re.split(r"[,/;()\s]+", text) if t.strip()}
     whole = {normalise_credential(text)} | {normalise_credential(c) for c in chunks}

@@ -1,0 +1,37 @@
+import pytest
+
+
+@pytest.mark.parametrize("text, drug, status, dose, unit, route", [
+    ("Cyanocobalamin 1000 mcg IM given in L deltoid.", "cyanocobalamin", "given", 1000, "mcg", "IM"),
+    ("B12 1,000 mcg I.M. administered R deltoid", "b12_unspecified", "given", 1000, "mcg", "IM"),
+    ("cyanocobalmin 1 mg IM given", "cyanocobalamin", "given", 1, "mg", "IM"),
+    ("Cyanocobalamin 1 mL of 1000 mcg/mL injected deep subcutaneously", "cyanocobalamin", "given", 1000, "mcg", "SC"),
+    ("Gave 0.5 mL of cyanocobalamin 1000 mcg/mL IM", "cyanocobalamin", "given", 500, "mcg", "IM"),
+    ("Hydroxocobalamin 1000 mcg IM given today.", "hydroxocobalamin", "given", 1000, "mcg", "IM"),
+    ("Patient declined B12 injection today.", "b12_unspecified", "declined", None, None, None),
+    ("B12 shot held today; level 1,450.", "b12_unspecified", "held", None, None, None),
+    ("Start cyanocobalamin 1000 mcg IM weekly x4.", "cyanocobalamin", "ordered", 1000, "mcg", "IM"),
+    ("Next B12 injection in 4 weeks.", "b12_unspecified", "planned", None, None, None),
+    ("Medications:\n- cyanocobalamin 1000 mcg/mL inject 1 mL IM monthly\n", "cyanocobalamin", "historical", 1000, "mcg", "IM"),
+    ("Takes vitamin B12 1000 mcg tablet daily.", "b12_unspecified", "historical", 1000, "mcg", "PO"),
+    ("Methylcobalamin 1000 mcg SQ given.", "methylcobalamin", "given", 1000, "mcg", "SC"),
+])
+def test_administration(extractor, text, drug, status, dose, unit, route):
+    got = [(a.drug, a.status, a.dose_value, a.dose_unit, a.route) for a in extractor.extract_text(text).administrations]
+    assert (drug, status, dose, unit, route) in got, got
+
+
+@pytest.mark.parametrize("text, credential, supplied, site", [
+    ("Cyanocobalamin 1000 mcg IM given L deltoid by Jane Doe, RN.", "RN", False, "left deltoid"),
+    ("B12 1000 mcg IM given right deltoid. Given by: Maria Lopez, CMA", "CMA", False, "right deltoid"),
+    ("Pt brought own vial. Cyanocobalamin 1000 mcg IM given L deltoid.", None, True, "left deltoid"),
+])
+def test_administration_details(extractor, text, credential, supplied, site):
+    (a,) = [a for a in extractor.extract_text(text).administrations if a.status == "given"]
+    assert (a.administered_by.credential if a.administered_by else None, a.patient_supplied, a.site) == (credential, supplied, site)
+
+
+def test_mentions_of_one_event_merge(extractor):
+    text = "B12 shot today. Cyanocobalamin 1000 mcg IM given L deltoid. Tolerated the B12 injection well."
+    admins = extractor.extract_text(text).administrations
+    assert [(a.drug, a.status) for a in admins] == [("cyanocobalamin", "given")]

@@ -1,0 +1,66 @@
+import pytest
+
+from notes_audit.extract.labs import interpret, standardise
+
+
+@pytest.mark.parametrize("text, test, value_std, unit_std, interpretation, status", [
+    ("Vitamin B12 182 pg/mL (L)", "b12", 182, "pg/mL", "deficient", "affirmed"),
+    ("B12 level was 245 pg/mL.", "b12", 245, "pg/mL", "borderline", "affirmed"),
+    ("B12: 512", "b12", 512, "pg/mL", "normal", "affirmed"),
+    ("B12 <150 pg/mL", "b12", 150, "pg/mL", "deficient", "affirmed"),
+    ("Serum B12 110 pmol/L", "b12", 149.1, "pg/mL", "deficient", "affirmed"),
+    ("B12 300 ng/L (L)", "b12", 300, "pg/mL", "deficient", "affirmed"),
+    ("MMA 0.62 umol/L (H)", "mma", 0.62, "umol/L", "elevated", "affirmed"),
+    ("methylmalonic acid 520 nmol/L", "mma", 0.52, "umol/L", "elevated", "affirmed"),
+    ("MMA 0.21 µmol/L", "mma", 0.21, "umol/L", "normal", "affirmed"),
+    ("Homocysteine 18 umol/L", "homocysteine", 18, "umol/L", "elevated", "affirmed"),
+    ("Hgb 10.2 g/dL (L)", "hemoglobin", 10.2, "g/dL", "deficient", "affirmed"),
+    ("MCV 108 fL (H)", "mcv", 108, "fL", "elevated", "affirmed"),
+    ("Folate 9.1 ng/mL", "folate", 9.1, "ng/mL", None, "affirmed"),
+    ("Vitamin B12 | 182 | L | 232-1245 pg/mL", "b12", 182, "pg/mL", "deficient", "affirmed"),
+    ("Her prior B12 was 160 pg/mL in 2019.", "b12", 160, "pg/mL", "deficient", "historical"),
+])
+def test_numeric_labs(extractor, text, test, value_std, unit_std, interpretation, status):
+    labs = [x for x in extractor.extract_text(text).labs if x.test == test]
+    assert len(labs) == 1, labs
+    lab = labs[0]
+    assert (lab.value_std, lab.unit_std, lab.interpretation, lab.status) == (value_std, unit_std, interpretation, status)
+    assert text[lab.span[0]:lab.span[1]] == lab.text
+
+
+@pytest.mark.parametrize("text, test, interpretation", [
+    ("Intrinsic factor antibody: positive", "intrinsic_factor_ab", "positive"),
+    ("IF Ab negative.", "intrinsic_factor_ab", "negative"),
+    ("Parietal cell antibodies were negative", "parietal_cell_ab", "negative"),
+    ("positive parietal cell Ab", "parietal_cell_ab", "positive"),
+])
+def test_antibodies(extractor, text, test, interpretation):
+    labs = extractor.extract_text(text).labs
+    assert [(x.test, x.interpretation, x.status) for x in labs] == [(test, interpretation, "affirmed")]
+
+
+@pytest.mark.parametrize("text", [
+    "Cyanocobalamin 1000 mcg IM given.",  # a dose, not a result
+    "Check B12 level at next visit.",  # an order, no result
+    "B12 injections monthly x 12 months",
+])
+def test_no_lab(extractor, text):
+    assert extractor.extract_text(text).labs == []
+
+
+@pytest.mark.parametrize("test, value, unit, std", [
+    ("b12", 100.0, "pmol/L", (135.5, "pg/mL")),
+    ("mma", 400.0, None, (0.4, "umol/L")),
+    ("hemoglobin", 102.0, "g/L", (10.2, "g/dL")),
+])
+def test_standardise(test, value, unit, std):
+    assert standardise(test, value, unit) == std
+
+
+@pytest.mark.parametrize("test, value, flag, expected", [
+    ("b12", 199.9, None, "deficient"), ("b12", 200, None, "borderline"), ("b12", 350, None, "borderline"),
+    ("b12", 351, None, "normal"), ("b12", 500, "low", "deficient"), ("mma", 0.41, None, "elevated"),
+    ("mma", 0.4, None, "normal"), ("homocysteine", 15.1, None, "elevated"), ("homocysteine", 15, None, "normal"),
+])
+def test_interpretation_thresholds(test, value, flag, expected):
+    assert interpret(test, value, flag, None)[1] == expected

@@ -1,0 +1,33 @@
+import pytest
+
+
+@pytest.mark.parametrize("text, surname, presence", [
+    ("Dr. Amanda Chen (MD) present in office.", "Chen", "in_office"),
+    ("Supervising provider: K. Patel, NP, on site.", "Patel", "in_office"),
+    ("Supervised via real-time audio-video by Dr. Lee.", "Lee", "virtual"),
+    ("Dr. Smith available by phone only.", "Smith", "absent"),
+    ("Supervising physician: Dr. Ortiz", "Ortiz", "unknown"),
+])
+def test_supervision(extractor, text, surname, presence):
+    sup = extractor.extract_text(text).supervision
+    assert [(s.name.split()[-1] if s.name else None, s.presence) for s in sup] == [(surname, presence)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("HPI: here for B12. Also c/o R knee pain x2 weeks after a fall.\nExam: R knee effusion, tender.\n"
+     "A/P: 1. Knee pain - x-ray ordered, naproxen 500 mg BID. 2. PA - B12 given.", True),
+    ("Nurse visit for monthly B12. Vitals stable. Tolerated well, no complaints. Continue monthly injections.", False),
+    ("HPI: new tingling in both feet since last month.\nExam: decreased vibration sense.\n"
+     "Plan: increase cyanocobalamin to weekly; check MMA.", True),
+])
+def test_em(extractor, text, expected):
+    assert extractor.extract_text(text).em.separately_identifiable is expected
+
+
+@pytest.mark.parametrize("text, loading", [
+    ("Cyanocobalamin 1000 mcg IM weekly x 4 weeks, then monthly.", True),
+    ("Loading dose given today.", True),
+    ("Monthly maintenance injection given.", False),
+])
+def test_loading_phase(extractor, text, loading):
+    assert bool(extractor.extract_text(text).loading_phase) is loading

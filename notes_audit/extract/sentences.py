@@ -8,6 +8,8 @@ line breaks were flattened into commas (``ASSESSMENT:,  1. Pernicious anemia.,  
 from __future__ import annotations
 
 import re
+
+import numpy
 from bisect import bisect_left
 
 from spacy.language import Language
@@ -77,12 +79,13 @@ class ClinicalSentencizer:
         spans = sentence_bounds(doc.text)
         doc._.sentence_spans = spans
         if len(doc):
-            # Only mark starts (unset tokens read as "not a start"): a per-token loop would cost more
-            # than the rest of the component.
+            # One array write (linear); setting token.is_sent_start one by one is quadratic in spaCy.
             idxs = [t.idx for t in doc]
-            doc[0].is_sent_start = True
+            flags = numpy.full(len(doc), -1, dtype="int32")
+            flags[0] = 1
             for a, _ in spans:
                 j = bisect_left(idxs, a)
-                if 0 < j < len(idxs):
-                    doc[j].is_sent_start = True
+                if j < len(idxs):
+                    flags[j] = 1
+            doc.from_array(["SENT_START"], flags.reshape(-1, 1).astype("uint64"))
         return doc

@@ -35,6 +35,11 @@ class Located(Generic[T]):
 
 @dataclass
 class LineContext:
+    """One in-scope claim line and everything SPEC §5.1 lets a check look at.
+
+    `history` is filled by the engine only when a check that reads it will run.
+    """
+
     line: ClaimLine
     kind: str  # reasons.LINE_KINDS
     policy: Policy

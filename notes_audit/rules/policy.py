@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import yaml
@@ -112,6 +111,9 @@ class ReasonSpec:
 
 @dataclass(frozen=True, slots=True)
 class Policy:
+    """A loaded, validated policy. Treat it as read-only (mappings are plain dicts so a policy
+    pickles, e.g. to Spark executors)."""
+
     name: str
     version: str
     description: str
@@ -426,12 +428,12 @@ def _build(raw: dict[str, Any], origin: str) -> Policy:
         name=r.text(top["name"], "name"), version=r.text(top["version"], "version"),
         description=" ".join(r.text(top["description"], "description").split()),
         effective_from=eff_from, effective_to=eff_to, origin=origin,
-        drug_codes=MappingProxyType(drug_codes), admin_codes=code_sets["admin_codes"],
+        drug_codes=drug_codes, admin_codes=code_sets["admin_codes"],
         em_codes=code_sets["em_codes"], em_bundled_codes=code_sets["em_bundled_codes"],
         addon_codes=code_sets["addon_codes"], covered_diagnoses=covered,
         concept_rules=concept_rules, specificity=specificity, deficiency=deficiency,
         non_injectable_routes=routes, supervision=supervision, frequency_window_days=window,
-        reasons=MappingProxyType(_reasons(r, top["reasons"])),
+        reasons=_reasons(r, top["reasons"]),
     )
 
 

@@ -50,15 +50,15 @@ def test_note_missing_keeps_claim_only_checks(codes, dx_codes, expected):
     assert all(r.verdict == "not_supported" and r.note_ids == [] for r in results)
 
 
-def test_note_missing_modifiers_and_frequency_still_judged():
+def test_note_missing_keeps_modifier_checks_but_skips_frequency():
     lines = [line("96372", modifiers=("25",), claim="c2", date="2025-02-20"), line("J3420", claim="c2", number=2,
                                                                                     date="2025-02-20"),
              line("96372", modifiers=("25",)), line("J3420", number=2), line("99213", modifiers=("25",), number=3)]
     results = run(lines, [good_note("old", date="2025-02-20")])
     today = {r.line.code: reasons(r) for r in results if r.line.service_date == dt.date(2025, 3, 2)}
-    assert today == {"96372": ["NOTE_MISSING", "MODIFIER_MISUSED"],
-                     "J3420": ["NOTE_MISSING", "FREQUENCY_EXCEEDED"],
-                     "99213": ["NOTE_MISSING"]}  # MOD25_NOT_SUPPORTED needs the notes
+    # FREQUENCY_EXCEEDED and MOD25_NOT_SUPPORTED need the day's notes
+    assert today == {"96372": ["NOTE_MISSING", "MODIFIER_MISUSED"], "J3420": ["NOTE_MISSING"],
+                     "99213": ["NOTE_MISSING"]}
 
 
 def test_note_missing_message_and_evidence():

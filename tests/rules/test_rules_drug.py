@@ -104,8 +104,19 @@ def test_one_shot_written_twice_is_one_dose():
 
 
 def test_units_read_from_the_injection_that_fits_the_code():
-    # Cyanocobalamin 1000 mcg and hydroxocobalamin 3000 mcg given: J3420 x1 is right for the former.
-    assert day_reasons([admin(dose=1000), admin(drug="hydroxocobalamin", dose=3000)], units=1)[1] == []
+    # Cyanocobalamin 1000 mcg and hydroxocobalamin 3000 mcg given: the hydroxocobalamin is a
+    # mismatch for J3420, but the units (1) are right for the cyanocobalamin.
+    both = [admin(dose=1000), admin(drug="hydroxocobalamin", dose=3000)]
+    assert day_reasons(both, units=1)[1] == ["DRUG_CODE_MISMATCH"]
+    assert day_reasons(both, units=3)[1] == ["DRUG_CODE_MISMATCH", "UNITS_MISMATCH"]
+
+
+def test_drug_code_mismatch_cites_the_other_substance_only():
+    cyano, hydroxo = admin(), admin(drug="hydroxocobalamin")
+    results = run([line("96372"), line("J3420", number=2)], [good_note(administrations=[cyano, hydroxo])])
+    (finding,) = result_for(results, "J3420").findings
+    assert finding.message == "J3420 is cyanocobalamin; the notes document hydroxocobalamin given"
+    assert [e.span for e in finding.evidence] == [hydroxo.span]
 
 
 @pytest.mark.parametrize("earlier_date, earlier_code, loading_today, loading_earlier, patient, expected", [

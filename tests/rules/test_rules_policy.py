@@ -193,3 +193,13 @@ def test_extends_needs_its_own_name(tmp_path):
 def test_an_extended_file_is_validated_too(tmp_path):
     with pytest.raises(InputError, match="key 'reasons.UNITS_MISMATCH.severity'"):
         load_policy(write(tmp_path, "extends: medicare\nname: x\nreasons: {UNITS_MISMATCH: {severity: high}}\n"))
+
+
+@pytest.mark.parametrize("name", ["medicare", "commercial"])
+def test_policies_pickle(name):
+    import pickle
+
+    policy = load_policy(name)
+    policy.is_covered("D51.0")  # memo filled
+    clone = pickle.loads(pickle.dumps(policy))
+    assert clone == policy and clone.reasons == policy.reasons and clone.is_covered("K90.9")

@@ -14,11 +14,14 @@ DRUG_OR_ADMIN = frozenset({DRUG, ADMIN})
 _ONLY_DRUG = frozenset({DRUG})
 
 
+def fits_code(admin: Administration, ctx: LineContext) -> bool:
+    """The substance given is the billed J-code's (b12_unspecified fits any)."""
+    return admin.drug == "b12_unspecified" or admin.drug in ctx.policy.drug_codes[ctx.line.code].substances
+
+
 def matching_injections(ctx: LineContext) -> list[Located[Administration]]:
-    """Injections given whose substance fits the billed J-code (b12_unspecified fits any)."""
-    code = ctx.policy.drug_codes[ctx.line.code]
-    return [a for a in ctx.injections_given
-            if a.item.drug == "b12_unspecified" or a.item.drug in code.substances]
+    """Injections given whose substance fits the billed J-code."""
+    return [a for a in ctx.injections_given if fits_code(a.item, ctx)]
 
 
 def dosed_injections(ctx: LineContext) -> list[Located[Administration]]:
@@ -62,13 +65,14 @@ class DrugCodeMismatch(Check):
     kinds = _ONLY_DRUG
 
     def check(self, ctx: LineContext) -> list[Finding]:
-        given = ctx.injections_given
-        if not given or matching_injections(ctx):
+        # SPEC §5.1: J3420 "while the drug given is" another substance, so any such injection counts.
+        other = [a for a in ctx.injections_given if not fits_code(a.item, ctx)]
+        if not other:
             return []
         code = ctx.policy.drug_codes[ctx.line.code]
-        drugs = ", ".join(sorted({a.item.drug for a in given}))
+        drugs = ", ".join(sorted({a.item.drug for a in other}))
         return [self.finding(f"{code.code} is {' or '.join(sorted(code.substances))}; the notes "
-                             f"document {drugs} given", (a.ref() for a in given))]
+                             f"document {drugs} given", (a.ref() for a in other))]
 
 
 @register
@@ -133,9 +137,8 @@ class PatientSuppliedDrug(Check):
 class FrequencyExceeded(Check):
     reason = "FREQUENCY_EXCEEDED"
     kinds = _ONLY_DRUG
-    # Triggered by the claims; the notes can only excuse it (a loading phase), so it also runs
-    # when the day's notes are missing.
-    needs_notes = False
+    # Judged with the day's notes (they may document a loading phase); under NOTE_MISSING it is
+    # skipped like the other checks that need the notes.
 
     def check(self, ctx: LineContext) -> list[Finding]:
         if not ctx.earlier_drug_lines:

@@ -50,14 +50,14 @@ def run_scan(notes: Path, claims: Path, roster: Path | None = None, policy: str 
     roster_entries: list[RosterEntry] | None = read_roster(roster) if roster else None
 
     # Pass 1: metadata only, to decide which notes the in-scope lines need.
-    meta_reader = read_notes(notes, with_text=False)
-    metas = [_meta(n) for n in meta_reader]
+    reader = read_notes(notes)
+    metas = [_meta(n) for n in reader.read(with_text=False)]
+    notes_read, notes_rejected = reader.rows_read, list(reader.rejected)
     needed = needed_note_ids(claims_read.lines, metas, lookback_days, pol)
 
-    # Pass 2: texts of the needed notes only, through the NLP.
+    # Pass 2 (same reader, so file warnings are given once): texts of the needed notes only, through the NLP.
     extractor = extractor or Extractor()
-    reader = read_notes(notes)
-    wanted = (n for n in reader if n.note_id in needed)
+    wanted = (n for n in reader.read() if n.note_id in needed)
     evidence: list[NoteEvidence] = []
     texts: dict[str, str] = {}
     stream = extractor.extract_many(_keep_text(wanted, texts) if keep_texts else wanted)
@@ -70,8 +70,8 @@ def run_scan(notes: Path, claims: Path, roster: Path | None = None, policy: str 
     all_evidence = [by_id.get(m.note_id, m) for m in metas]
     results = audit_lines(claims_read.lines, all_evidence, roster_entries, pol, lookback_days)
     log.info("scan: %d lines audited, %d notes read, %d extracted", len(results), len(metas), len(evidence))
-    return ScanResult(results, pol, claims_read.rows_read, claims_read.rejected, meta_reader.rows_read,
-                      len(evidence), list(meta_reader.rejected), texts, evidence)
+    return ScanResult(results, pol, claims_read.rows_read, claims_read.rejected, notes_read,
+                      len(evidence), notes_rejected, texts, evidence)
 
 
 def summary_of(result: ScanResult, inputs: dict | None = None, generated_at: str | None = None) -> dict:

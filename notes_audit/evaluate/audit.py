@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from notes_audit.errors import InputError
+from notes_audit.evaluate.metrics import prf
 from notes_audit.findings.model import VERDICTS
 
 
@@ -27,10 +28,7 @@ class AuditScore:
         return self.correct / self.lines if self.lines else 0.0
 
     def prf(self, reason: str) -> tuple[float, float, float]:
-        tp, fp, fn = self.tp[reason], self.fp[reason], self.fn[reason]
-        p = tp / (tp + fp) if tp + fp else 1.0
-        r = tp / (tp + fn) if tp + fn else 1.0
-        return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+        return prf(self.tp[reason], self.fp[reason], self.fn[reason])
 
     def table(self) -> str:
         out = [f"verdict accuracy: {self.accuracy:.3f} ({self.correct}/{self.lines} lines)", "",

@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from notes_audit.errors import InputError
+from notes_audit.evaluate.metrics import prf
 from notes_audit.evidence.model import NoteEvidence
 from notes_audit.extract import Extractor
 
@@ -64,11 +65,7 @@ class ExtractionScore:
     notes: int = 0
 
     def prf(self, kind: str) -> tuple[float, float, float]:
-        tp, fp, fn = self.tp[kind], self.fp[kind], self.fn[kind]
-        p = tp / (tp + fp) if tp + fp else 1.0
-        r = tp / (tp + fn) if tp + fn else 1.0
-        f = 2 * p * r / (p + r) if p + r else 0.0
-        return p, r, f
+        return prf(self.tp[kind], self.fp[kind], self.fn[kind])
 
     def table(self) -> str:
         rows = [f"{'fact type':<16}{'P':>7}{'R':>7}{'F1':>7}{'TP':>6}{'FP':>6}{'FN':>6}"]

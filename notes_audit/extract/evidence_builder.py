@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -33,6 +35,18 @@ def _specific_icd10(concept: str, surface: str) -> str:
     if concept == "neuropathy" and "poly" in s:
         return "G62.9"
     return CONCEPT_ICD10[concept]
+
+
+def _paragraph_end(text: str, pos: int, section_starts: list[int]) -> int:
+    """End of a drug mention's block: the next blank line or section header, capped."""
+    end = min(len(text), pos + _PARAGRAPH_LIMIT)
+    blank = text.find("\n\n", pos, end)
+    if blank != -1:
+        end = blank
+    k = bisect_right(section_starts, pos)
+    if k < len(section_starts) and section_starts[k] < end:
+        end = section_starts[k]
+    return end
 
 
 def _number(v: float | None) -> float | int | None:
@@ -99,15 +113,8 @@ class EvidenceBuilder:
                     continue
             drug = t.value if t.kind == "DRUG" else "b12_unspecified"
             sec = section_at(t.start)
-            # The paragraph window: to the next blank line or section header, capped.
-            w_end = min(len(text), t.end + _PARAGRAPH_LIMIT)
-            blank = text.find("\n\n", t.end, w_end)
-            if blank != -1:
-                w_end = blank
-            k2 = sec_starts and next((s for s in sec_starts if t.end < s < w_end), None)
-            if k2:
-                w_end = k2
-            mentions.append(adm.read_mention(text, adm.Mention(drug, t.start, t.end, sent, (sent[0], max(w_end, sent[1])), sec)))
+            window = (sent[0], max(_paragraph_end(text, t.end, sec_starts), sent[1]))
+            mentions.append(adm.read_mention(text, adm.Mention(drug, t.start, t.end, sent, window, sec)))
         for a in adm.merge(text, mentions):
             a.dose_value = _number(a.dose_value)
             ev.administrations.append(a)

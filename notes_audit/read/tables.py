@@ -145,7 +145,8 @@ def cell_text(value: Any) -> str | None:
 
 # --- CSV -------------------------------------------------------------------------------------
 
-def _open_csv(path: Path, quiet: bool) -> Table:
+def _open_text(path: Path, quiet: bool) -> tuple[Any, TextLines]:
+    """Open a text table as bytes, sniff its byte-order mark, and wrap it in decoded lines."""
     file = str(path)
     stream = path.open("rb")
     try:
@@ -154,7 +155,16 @@ def _open_csv(path: Path, quiet: bool) -> Table:
         if encoding in ("utf-16", "utf-32") and not quiet:
             log.warning("%s: decoded as %s (byte-order mark); the contract is UTF-8",
                         file, encoding.upper())
-        lines = TextLines(file, stream, encoding)
+        return stream, TextLines(file, stream, encoding)
+    except BaseException:
+        stream.close()
+        raise
+
+
+def _open_csv(path: Path, quiet: bool) -> Table:
+    file = str(path)
+    stream, lines = _open_text(path, quiet)
+    try:
         csv.field_size_limit(CSV_FIELD_LIMIT)
         reader = csv.reader(lines, strict=True)
         header = _first_nonblank(reader, file)
@@ -235,14 +245,9 @@ def _csv_rows(file: str, reader: Any, lines: TextLines, columns: list[str], *, q
 
 def _open_jsonl(path: Path, quiet: bool) -> Table:
     file = str(path)
-    stream = path.open("rb")
+    stream, lines = _open_text(path, quiet)
     try:
-        encoding = sniff_encoding(stream.read(4))
-        stream.seek(0)
-        if encoding in ("utf-16", "utf-32") and not quiet:
-            log.warning("%s: decoded as %s (byte-order mark); the contract is UTF-8",
-                        file, encoding.upper())
-        rows = _jsonl_rows(file, TextLines(file, stream, encoding), quiet)
+        rows = _jsonl_rows(file, lines, quiet)
         # The columns of a JSONL file are the keys of its first readable record.
         head: list[RawRow] = []
         for row in rows:

@@ -14,6 +14,7 @@ from notes_audit.extract.assertion import ConTextAsserter, default_asserter, sen
 from notes_audit.extract.em import assess_em, find_loading_phase
 from notes_audit.extract.labs import find_date, read_numeric, read_qualitative
 from notes_audit.extract.sections import section_of
+from notes_audit.extract.rulefiles import lower_same_length
 from notes_audit.extract.supervision import find_supervision, provider_of_visit
 
 _QUALITATIVE_TESTS = {"intrinsic_factor_ab", "parietal_cell_ab"}
@@ -65,6 +66,7 @@ class EvidenceBuilder:
 
     def build(self, text, sentences, sections, targets) -> NoteEvidence:
         ev = NoteEvidence(note_id="")
+        lowered = lower_same_length(text)
         sec_starts = [s.start for s in sections]
         sent_starts = [s for s, _ in sentences] or [0]
         if not sentences:
@@ -118,13 +120,13 @@ class EvidenceBuilder:
         for a in adm.merge(text, mentions):
             a.dose_value = _number(a.dose_value)
             ev.administrations.append(a)
-        ev.supervision = find_supervision(text, sentences)
+        ev.supervision = find_supervision(text, lowered, sentences)
         if not any(s.name for s in ev.supervision) and any(a.status == "given" for a in ev.administrations):
             visit = provider_of_visit(text)
             if visit is not None:
                 ev.supervision = [s for s in ev.supervision if s.presence != visit.presence] + [visit]
-        ev.em = assess_em(text, sentences, section_at)
-        ev.loading_phase = find_loading_phase(text)
+        ev.em = assess_em(text, lowered, sentences, section_at)
+        ev.loading_phase = find_loading_phase(text, lowered)
         return ev
 
 

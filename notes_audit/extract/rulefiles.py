@@ -30,3 +30,11 @@ def compile_pattern(rule: dict[str, Any], where: str, flags: int = re.IGNORECASE
         return re.compile(pattern, flags)
     except re.error as exc:
         raise InputError(f"bad regex in rule {rule.get('literal')!r}: {exc}", file=where) from exc
+
+
+def lower_same_length(text: str) -> str:
+    """`text.lower()`, keeping characters whose lower case is longer (İ) so offsets still index `text`."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)

@@ -15,7 +15,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from notes_audit.extract.rulefiles import load_yaml
+from notes_audit.extract.rulefiles import load_yaml, lower_same_length
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,17 +38,19 @@ class SectionFinder:
     def _compiled(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
         alts = "|".join(f"(?P<c{i}>{r['pattern']})" for i, r in enumerate(self.rules))
         lead = r"(?:^|(?<=\n)|(?<=[.:;!?]),\s*|,\s{2,}|(?<=[.!?])\s+|(?<=\|)\s*)[ \t>*#-]*"
-        colon = re.compile(lead + r"(?P<title>" + alts + r")[ \t]*(?:\([^)\n]{0,30}\))?[ \t]*:(?!//)", re.I | re.M)
-        caps = re.compile(r"^[ \t]*(?P<title>" + alts + r")[ \t]*$", re.I | re.M)
+        # Run over the lower-cased note (same length): case-sensitive matching is much faster.
+        colon = re.compile(lead + r"(?P<title>" + alts + r")[ \t]*(?:\([^)\n]{0,30}\))?[ \t]*:(?!//)", re.M)
+        caps = re.compile(r"^[ \t]*(?P<title>" + alts + r")[ \t]*$", re.M)
         return colon, caps
 
-    def find(self, text: str) -> list[Section]:
+    def find(self, text: str, lowered: str | None = None) -> list[Section]:
         colon, caps = self._compiled()
+        lowered = text.lower() if lowered is None else lowered
         heads: dict[int, tuple[str, int]] = {}
-        for m in colon.finditer(text):
+        for m in colon.finditer(lowered):
             heads.setdefault(m.start("title"), (self._category(m), m.end()))
-        for m in caps.finditer(text):
-            title = m.group("title")
+        for m in caps.finditer(lowered):
+            title = text[m.start("title"):m.end("title")]
             if len(title) >= 4 and title.isupper():
                 heads.setdefault(m.start("title"), (self._category(m), m.end()))
         starts = sorted(heads)
@@ -94,5 +96,5 @@ class Sectionizer:
         self.finder = finder
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.note_sections = self.finder.find(doc.text)
+        doc._.note_sections = self.finder.find(doc.text, lower_same_length(doc.text))
         return doc

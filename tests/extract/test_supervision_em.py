@@ -31,3 +31,16 @@ def test_em(extractor, text, expected):
 ])
 def test_loading_phase(extractor, text, loading):
     assert bool(extractor.extract_text(text).loading_phase) is loading
+
+
+def _lowercase_safe(rx) -> bool:
+    import re
+    return not re.search(r"[A-Z]", re.sub(r"\\[A-Za-z]", "", rx.pattern))
+
+
+def test_patterns_run_on_lowered_text_have_no_capitals():
+    from notes_audit.extract import em, supervision
+
+    patterns = [em._HISTORY_OR_EXAM, em._B12_ROUTINE, em._MANAGEMENT, em._PROBLEM_WORDS, em._REEVAL, em._LOADING,
+                supervision._CUE]
+    assert [p.pattern[:30] for p in patterns if not _lowercase_safe(p)] == []

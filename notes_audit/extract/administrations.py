@@ -57,11 +57,12 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("held", re.compile(r"\bheld\b|\bhold(?:ing)?\b|\bnot\s+(?:given|administered|done)\b|\bno\s+(?:injection|b-?12|shot|dose|cyanocobalamin)\s+(?:was\s+)?(?:given|administered|today)|"
                         r"\bdeferred\b|\bpostponed?\b|\bskip(?:ped)?\b|\bwithheld\b|\bwill\s+not\s+(?:give|administer)|"
                         r"\bdid\s+not\s+(?:give|receive|administer|get)|\bwas\s+not\s+(?:given|administered)|\bnot\s+today\b|\bcancel+ed\b", I)),
-    ("historical", re.compile(r"\blast\s+(?:injection|dose|shot|b-?12|given|received|administered)|\bpreviously\b|\bhas\s+been\s+(?:receiving|getting|on|taking)|"
+    ("historical", re.compile(r"\blast\s+(?:[\w-]+\s+){0,2}?(?:injection|dose|shot|b-?12|given|received|administered)|\bpreviously\b|\bhas\s+been\s+(?:receiving|getting|on|taking)|"
                               r"\bhad\s+been\b|\bin\s+the\s+past\b|\bused\s+to\b|\bat\s+(?:an?\s+)?(?:another|outside|other|different)\s+(?:clinic|office|facility|provider|practice)|"
                               r"\bago\b|\bprior\s+(?:injection|dose|shot)s?|\bwas\s+on\b|\bhistory\s+of\b|\bh/o\b|\bsince\s+(?:19|20)\d\d|\bgets\s+(?:her|his|their|b-?12|monthly|it)|"
                               r"\breceives\b|\bhas\s+had\b", I)),
-    ("given", re.compile(r"\bgiven\b|\badministered\b|\binjected\b|\bgave\b|\breceived\s+(?:today|her|his|the|b-?12|\d)|\btolerated\b|"
+    ("given", re.compile(r"\bgiven\b(?!\s+(?:that|this|its|intact|ongoing|persistent|recent|current|concerns?|risks?|"
+                         r"history|age|findings|symptoms|results?|normal|low|high|borderline|metformin|ppi|absence|presence|lack))|\badministered\b|\binjected\b|\bgave\b|\breceived\s+(?:today|her|his|the|b-?12|\d)|\btolerated\b|"
                          r"\binjection\s+(?:performed|completed|done)|\bcompleted\b|\bperformed\b|\bdone\b|☒|\[\s*[xX✓✔]\s*\]\s*(?:given|administered|yes)|"
                          r"\badmin(?:istered)?\s+(?:today|in\s+clinic)|\bgiven\s+today|\bwas\s+injected|\bpt\s+received|\bpatient\s+received", I)),
     ("ordered", re.compile(r"\border(?:ed|s)?\b|\bprescri(?:bed|be|ption)\b|\brx\b|\be-?prescribed\b|\bsent\s+to\s+(?:the\s+)?pharmacy|"
@@ -70,12 +71,24 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                            r"\bplan(?:ned|s)?\b|\bto\s+(?:start|begin|receive|continue|resume)\b|\bcontinue\b|\bschedul\w+|\bdue\b|\breturn\s+(?:in|for)|"
                            r"\bf/u\b|\bfollow[\s-]?up\b|\brtc\b|\bresume\b|\bupcoming\b|\bnext\s+(?:week|month)", I)),
 ]
-_WEAK_HISTORICAL = re.compile(r"\btakes?\b|\btaking\b|\bon\s+(?:oral|sublingual|monthly|weekly|daily)\b|\bcurrently\s+on\b|\bdaily\b|\bqd\b|\bonce\s+daily\b", I)
+_WEAK_HISTORICAL = re.compile(r"\bon\s+(?:(?:lifelong|monthly|weekly|daily|maintenance|regular|oral|im|chronic)\s+)*(?:vitamin\s+|vit\.?\s*)?"
+                              r"(?:b-?12|\w*cobalamin|injections?|shots?)\b|\btakes?\b|\btaking\b|\bon\s+(?:oral|sublingual|monthly|weekly|daily)\b|\bcurrently\s+on\b|\bdaily\b|\bqd\b|\bonce\s+daily\b", I)
 _STRONG_GIVEN_TODAY = re.compile(r"\b(?:given|administered|injected)\s+(?:today|in\s+(?:the\s+)?(?:clinic|office))|"
                                  r"\b(?:first|1st|initial|today'?s)\s+(?:dose|injection|shot)\s+(?:was\s+)?(?:given|administered)", I)
+# "here for her B12 shot", "in for scheduled monthly B-12 inj": the visit's purpose, the same event as
+# what the note says happened today — not an event of its own.
+_VISIT_REASON = re.compile(
+    r"(?:\b(?:here|in|present(?:s|ed|ing)?|comes?|came|returns?|returned|seen|arrived?|scheduled|visit)\s+(?:today\s+)?(?:for|with)|"
+    r"\breason\s+for\s+(?:visit|appointment|encounter)\s*:?|\bcc\s*:|\bchief\s+complaint\s*:?)"
+    r"[\s,]+(?:(?:her|his|their|a|the|an|scheduled|monthly|weekly|routine|regular|next|due|usual|maintenance|vitamin|vit\.?)\s+)*$", I)
+# "check B12 level", "B12 + MMA in 3 months": the lab, not the drug.
+_LAB_ORDER_BEFORE = re.compile(r"\b(?:check|recheck|re-check|repeat|order|draw|obtain|send|get|labs?:?|serum)\s+(?:a\s+|the\s+)?(?:vitamin\s+|vit\.?\s*)?$", I)
+_LAB_AFTER = re.compile(r"^\s*(?:levels?|lab|labs|test|panel|results?|assay|/\s*folate|\+\s*(?:mma|folate)|and\s+(?:mma|folate|methylmalonic))\b", I)
 _DRUG_CONTEXT = re.compile(
     r"\b(?:shots?|injections?|inj\b|injectable|IM\b|SC\b|SQ\b|subq|vial|syringe|dose|given|administered|injected|"
-    r"declined|refused|held|tablets?|tabs?|sublingual|nasal\s+spray|lozenge|\d+\s*(?:mcg|µg|ug|mg)\b)", I)
+    r"declined|refused|held|tablets?|tabs?|sublingual|nasal\s+spray|lozenge|\d+\s*(?:mcg|µg|ug|mg)\b|"
+    r"next|due|monthly|weekly|lifelong|maintenance|supplement\w*|replacement|repletion|therapy|treatment|regimen|"
+    r"receiv\w*|taking|takes|on\s+(?:lifelong|monthly|weekly|daily|oral|sl))", I)
 _PLAN_SECTIONS = {"plan", "assessment_plan", "orders"}
 _HISTORY_SECTIONS = {"medications", "past_medical_history", "past_surgical_history", "allergies", "social_history",
                      "family_history"}
@@ -94,8 +107,14 @@ class Mention:
 
 def is_drug_context(text: str, start: int, end: int, sentence: tuple[int, int]) -> bool:
     """Is a bare "B12" mention about the drug (shot, dose, route, given) rather than a lab or a topic?"""
+    if _LAB_ORDER_BEFORE.search(text[max(sentence[0], start - 25):start]) or _LAB_AFTER.match(text[end:end + 30]):
+        return False
     lo, hi = max(sentence[0], start - 40), min(sentence[1], end + 50)
     return bool(_DRUG_CONTEXT.search(text, lo, hi))
+
+
+def is_visit_reason(text: str, m: "Mention") -> bool:
+    return bool(_VISIT_REASON.search(text[max(0, m.start - 60):m.start]))
 
 
 def _nearest(matches: list[tuple[int, int, object]], anchor: int) -> tuple[int, int, object] | None:
@@ -222,7 +241,7 @@ def read_mention(text: str, m: Mention) -> Mention:
     if m.drug != "cyanocobalamin" and re.search(r"nascobal", text[m.start:m.end], I):
         a["route"] = "nasal"
     m.attrs = a
-    m.attrs["status"] = _status(text, m)
+    m.attrs["status"] = "visit_reason" if is_visit_reason(text, m) else _status(text, m)
     return m
 
 
@@ -232,8 +251,16 @@ _SPECIFIC = ("cyanocobalamin", "hydroxocobalamin", "methylcobalamin")
 def merge(text: str, mentions: list[Mention]) -> list[Administration]:
     """One Administration per (drug, status); a bare "B12" joins the named drug of the same status."""
     groups: dict[tuple[str, str], list[Mention]] = {}
+    reasons = [m for m in mentions if m.attrs["status"] == "visit_reason"]
     for m in mentions:
-        groups.setdefault((m.drug, m.attrs["status"]), []).append(m)
+        if m.attrs["status"] != "visit_reason":
+            groups.setdefault((m.drug, m.attrs["status"]), []).append(m)
+    # The visit's purpose joins today's event (given, else held, else declined); alone, it says nothing.
+    today = next((k for st in ("given", "held", "declined") for k in groups if k[1] == st), None)
+    if today is not None:
+        for m in reasons:
+            if m.drug in (today[0], "b12_unspecified"):
+                groups[today].append(m)
     for (drug, status) in list(groups):
         if drug == "b12_unspecified":
             named = [d for d in _SPECIFIC if (d, status) in groups]

@@ -18,6 +18,10 @@ from spacy.tokens import Doc
 from notes_audit.extract.rulefiles import load_yaml, lower_same_length
 
 
+# Sections that hold one line or paragraph: what follows a blank line is not part of them.
+_ONE_PARAGRAPH = frozenset({"chief_complaint"})
+
+
 @dataclass(frozen=True, slots=True)
 class Section:
     category: str
@@ -58,6 +62,9 @@ class SectionFinder:
         for k, s in enumerate(starts):
             cat, body = heads[s]
             end = starts[k + 1] if k + 1 < len(starts) else len(text)
+            if cat in _ONE_PARAGRAPH:
+                blank = text.find("\n\n", body, end)
+                end = blank if blank != -1 else end
             out.append(Section(cat, s, body, end))
         return out
 

@@ -35,3 +35,17 @@ def test_mentions_of_one_event_merge(extractor):
     text = "B12 shot today. Cyanocobalamin 1000 mcg IM given L deltoid. Tolerated the B12 injection well."
     admins = extractor.extract_text(text).administrations
     assert [(a.drug, a.status) for a in admins] == [("cyanocobalamin", "given")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Patient was given her B12 shot in the left deltoid.", {("b12_unspecified", "given")}),
+    ("Could transition to high-dose oral B12 given intact absorption.", set()),
+    ("Here for her B12 shot. Cyanocobalamin 1000 mcg IM given L deltoid.", {("cyanocobalamin", "given")}),
+    ("Her last hydroxocobalamin injection was given on 10 February.", {("hydroxocobalamin", "historical")}),
+    ("Recheck B12 level in 3 months.", set()),
+    ("Medication: Cyanocobalamin 1000 mcg/mL\nDose: 1000 mcg\nRoute: IM\nSite: R deltoid\nLot #: C2219",
+     {("cyanocobalamin", "given")}),
+])
+def test_event_status(extractor, text, expected):
+    got = {(a.drug, a.status) for a in extractor.extract_text(text).administrations}
+    assert expected <= got and not {g for g in got if g[1] == "given"} - expected

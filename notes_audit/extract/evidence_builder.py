@@ -91,6 +91,13 @@ class EvidenceBuilder:
         for t in targets:
             k = sentence_index(sent_starts, t.start)
             sent = sentences[k]
+            if t.kind == "SYMPTOM":
+                # "Denies numbness or tingling" documents the absence of neuropathy; a symptom that is
+                # present is not a diagnosis, so only negated mentions become evidence.
+                if assertion(t) == "negated":
+                    ev.diagnoses.append(Diagnosis(t.value, CONCEPT_ICD10[t.value], "negated", section_at(t.start),
+                                                  (t.start, t.end), text[t.start:t.end]))
+                continue
             if t.kind == "DX":
                 ev.diagnoses.append(Diagnosis(t.value, _specific_icd10(t.value, text[t.start:t.end]), assertion(t),
                                               section_at(t.start), (t.start, t.end), text[t.start:t.end]))

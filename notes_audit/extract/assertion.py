@@ -31,7 +31,7 @@ STATUS_OF_CATEGORY = {
     "HISTORICAL": "historical",
 }
 # When several modifiers reach a target, the first status in this order wins.
-PRIORITY = ("family", "negated", "hypothetical", "uncertain", "historical")
+PRIORITY = ("negated", "family", "hypothetical", "uncertain", "historical")
 DEFAULT_SCOPE = {"FORWARD": 12, "BACKWARD": 6, "BIDIRECTIONAL": 8}
 
 
@@ -59,8 +59,9 @@ class Modifier:
 
 
 class ConTextAsserter:
-    def __init__(self, rules: list[CompiledRule]) -> None:
+    def __init__(self, rules: list[CompiledRule], section_statuses: dict[str, str] | None = None) -> None:
         self.rules = rules
+        self.section_statuses = section_statuses or {}
 
     def modifiers(self, text: str, start: int, end: int) -> tuple[list[Modifier], list[tuple[int, int]]]:
         """Trigger and terminator matches inside text[start:end] (absolute offsets)."""
@@ -84,6 +85,16 @@ class ConTextAsserter:
 
     def status(self, text: str, target: Target, mods: list[Modifier], terms: list[tuple[int, int]],
                section: str | None) -> str:
+        """The SPEC status: the first of PRIORITY that reaches the target, else `affirmed`."""
+        statuses = self.statuses(text, target, mods, terms, section)
+        for s in PRIORITY:
+            if s in statuses:
+                return s
+        return "affirmed"
+
+    def statuses(self, text: str, target: Target, mods: list[Modifier], terms: list[tuple[int, int]],
+                 section: str | None) -> set[str]:
+        """Every status whose trigger reaches the target (ConText's independent axes)."""
         statuses = set()
         for mod in mods:
             if mod.start < target.end and target.start < mod.end:
@@ -102,19 +113,25 @@ class ConTextAsserter:
                 continue
             if any(gap[0] <= t0 and t1 <= gap[1] for t0, t1 in terms):
                 continue
+            stops = (mod.rule.rule.metadata or {}).get("stop_at")
+            if stops and any(stop in text[gap[0]:gap[1]] for stop in stops):
+                continue
             statuses.add(STATUS_OF_CATEGORY[mod.rule.rule.category])
-        if section == "family_history" and "negated" not in statuses:
-            statuses.add("family")
-        for s in PRIORITY:
-            if s in statuses:
-                return s
-        return "affirmed"
+        default = self.section_statuses.get(section or "")
+        if default:
+            statuses.add(default)  # independent axis: "Social history: denies tobacco" is negated and historical
+        return statuses
 
 
 @lru_cache(maxsize=1)
 def default_asserter() -> ConTextAsserter:
     compiled = []
-    for d in load_yaml("context_rules.yaml")["context_rules"]:
+    data = load_yaml("context_rules.yaml")
+    section_statuses = dict(data.get("section_statuses") or {})
+    unknown = set(section_statuses.values()) - set(STATUS_OF_CATEGORY.values())
+    if unknown:
+        raise ValueError(f"context_rules.yaml: unknown section statuses {sorted(unknown)}")
+    for d in data["context_rules"]:
         kwargs = {k: v for k, v in d.items() if k != "pattern"}
         for key in ("allowed_types", "excluded_types"):
             if key in kwargs:
@@ -125,7 +142,7 @@ def default_asserter() -> ConTextAsserter:
         if rule.category not in STATUS_OF_CATEGORY and rule.direction not in ("TERMINATE", "PSEUDO"):
             raise ValueError(f"context_rules.yaml: unknown category {rule.category!r}")
         compiled.append(CompiledRule(rule, compile_pattern(d, "context_rules.yaml")))
-    return ConTextAsserter(compiled)
+    return ConTextAsserter(compiled, section_statuses)
 
 
 def sentence_index(sentence_starts: list[int], char: int) -> int:

@@ -118,7 +118,7 @@ class ConTextAsserter:
                 continue
             statuses.add(STATUS_OF_CATEGORY[mod.rule.rule.category])
         default = self.section_statuses.get(section or "")
-        if default:
+        if default and target.kind == "DX":
             statuses.add(default)  # independent axis: "Social history: denies tobacco" is negated and historical
         return statuses
 

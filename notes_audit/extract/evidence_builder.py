@@ -110,11 +110,14 @@ class EvidenceBuilder:
                     limit = max(nl, t.end)
                 reading = (read_qualitative(text, t.start, t.end, limit) if test in _QUALITATIVE_TESTS
                            else read_numeric(test, text, t.end, limit))
+                status = assertion(t, test in _QUALITATIVE_TESTS) if reading is not None else None
+                if status == "hypothetical":
+                    continue  # "hold if B12 > 1,000": a threshold in a rule, not a result
                 if reading is not None:
                     ev.labs.append(Lab(
                         test=test, value=_number(reading.value), unit=reading.unit,
                         value_std=_number(reading.value_std), unit_std=reading.unit_std, flag=reading.flag,
-                        interpretation=reading.interpretation, status=assertion(t, test in _QUALITATIVE_TESTS), span=(t.start, reading.end),
+                        interpretation=reading.interpretation, status=status, span=(t.start, reading.end),
                         text=text[t.start:reading.end], reference_range=reading.reference_range,
                         date=find_date(text, sent[0], sent[1])))
                     continue

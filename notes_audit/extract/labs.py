@@ -16,13 +16,17 @@ from notes_audit.evidence.vocab import STD_UNIT
 _GAP_WORD = (
     r"(?:levels?|lvl|values?|results?|was|were|is|are|of|at|came\s+back(?:\s+at)?|returned(?:\s+at)?|"
     r"measured(?:\s+at)?|serum|total|plasma|now|today|recently|only|still|just|drawn|checked|"
+    r"previously|prior|initially|originally|then|which|and|last\s+(?:week|month|year)|"
+    r"(?P<qual>borderline|elevated|normal|low|high|(?:slightly|mildly|markedly|very)\s+(?:low|high|elevated))|"
     r"(?:on\s+)?\d{1,2}/\d{1,2}(?:/\d{2,4})?|(?:on\s+)?\d{4}-\d{2}-\d{2}|\([^()\n]{0,25}\)|[a-z]{3}\s+\d{4})"
 )
 _VALUE = re.compile(
-    r"(?P<gap>(?:[\s:=\-–|]*" + _GAP_WORD + r")*[\s:=\-–|]*)"
+    r"(?P<gap>(?:[\s:=\-–|.,…]*" + _GAP_WORD + r")*[\s:=\-–|.,…]*"
+    # "low B12 (162 pg/mL, 1/2025)": an opening bracket only before a number with a lab unit
+    r"(?:\(\s*(?=\d[\d.,]*\s*(?:pg|ng|pmol|nmol|[uµμ]mol|mcmol|g/dl|fl)))?)"
     r"(?P<cmp><=|>=|≤|≥|<|>|less\s+than|greater\s+than|under|above|below)?\s*"
     r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
-    r"(?:\s*(?P<unit>pg/ml|ng/l|pmol/l|nmol/l|[uµμ]mol/l|mcmol/l|micromol/l|ng/ml|g/dl|g/l|fl|femtoliters?)\b)?",
+    r"(?:\s*(?P<unit>pg/ml|ng/l|pmol/l|nmol/l|[uµμ]mol/l|mcmol/l|micromol/l|ng/ml|[uµμ]g/l|mcg/l|g/dl|g/l|fl|femtoliters?)\b)?",
     re.I,
 )
 # Numbers that are doses, counts or durations, not results.
@@ -43,8 +47,8 @@ _RANGE = re.compile(
     re.I,
 )
 _QUALITATIVE = re.compile(
-    r"(?P<gap>[\s:=\-–|]*(?:(?:was|is|were|are|came\s+back|returned|result(?:ed)?|test(?:ed)?|screen|titer|"
-    r"\([^()\n]{0,25}\))[\s:=\-–|]*)*)"
+    r"(?P<gap>[\s:=\-–|.…]*(?:(?:was|is|were|are|came\s+back|returned|result(?:ed)?|test(?:ed)?|screen|titer|"
+    r"\([^()\n]{0,25}\))[\s:=\-–|.…]*)*)"
     r"(?P<res>positive|negative|pos\b|neg\b|not\s+detected|detected|non-?reactive|reactive|present|absent|\(\+\)|\(-\)|\+(?!\d)|-(?!\d))",
     re.I,
 )
@@ -77,6 +81,7 @@ def _norm_unit(u: str | None) -> str | None:
     if not u:
         return None
     u = u.lower().replace("µ", "u").replace("μ", "u").replace("mcmol", "umol").replace("micromol", "umol")
+    u = {"ug/l": "ng/mL", "mcg/l": "ng/mL"}.get(u, u)  # 1 ug/L = 1 ng/mL
     return {"pg/ml": "pg/mL", "ng/l": "ng/L", "pmol/l": "pmol/L", "nmol/l": "nmol/L", "umol/l": "umol/L",
             "ng/ml": "ng/mL", "g/dl": "g/dL", "g/l": "g/L", "fl": "fL", "femtoliter": "fL",
             "femtoliters": "fL"}.get(u, u)
@@ -160,7 +165,11 @@ def read_numeric(test: str, text: str, pos: int, limit: int) -> LabReading | Non
     """Read a numeric result starting at `pos` (just after the test name), not past `limit`."""
     window = text[pos:limit]
     m = _VALUE.match(window)
-    if not m or len(m.group("gap")) > 45:
+    if not m:
+        return None
+    # A long run of words between test and number is accepted only when a lab unit confirms it
+    # ("vitamin B12 which was drawn last week and came back at 196 pg/mL").
+    if len(m.group("gap")) > (70 if m.group("unit") else 45):
         return None
     if _NOT_A_RESULT.match(window, m.end("num")) and not m.group("unit"):
         return None
@@ -191,6 +200,8 @@ def read_numeric(test: str, text: str, pos: int, limit: int) -> LabReading | Non
     lo, hi = _PLAUSIBLE.get(test, (0, float("inf")))
     if value_std is None or not (lo <= value_std <= hi):
         return None
+    if flag_raw is None and m.group("qual"):
+        flag_raw = {"elevated": "high", "borderline": None}.get(m.group("qual").split()[-1].lower(), m.group("qual").split()[-1])
     flag, interp = interpret(test, value_std, _flag_of(flag_raw), m.group("cmp"))
     return LabReading(value, unit, value_std, unit_std, flag, interp, ref, pos + end)
 

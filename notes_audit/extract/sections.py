@@ -43,7 +43,8 @@ class SectionFinder:
         alts = "|".join(f"(?P<c{i}>{r['pattern']})" for i, r in enumerate(self.rules))
         lead = r"(?:^|(?<=\n)|(?<=[.:;!?]),\s*|,\s{2,}|(?<=[.!?])\s+|(?<=\|)\s*)[ \t>*#-]*"
         # Run over the lower-cased note (same length): case-sensitive matching is much faster.
-        colon = re.compile(lead + r"(?P<title>" + alts + r")[ \t]*(?:\([^)\n]{0,30}\))?[ \t]*:(?!//)", re.M)
+        dated = r"(?:[ \t]+(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?|\d{4}-\d{2}-\d{2}))?"  # "Labs 2/21/2025:"
+        colon = re.compile(lead + r"(?P<title>" + alts + r")" + dated + r"[ \t]*(?:\([^)\n]{0,30}\))?[ \t]*:(?!//)", re.M)
         caps = re.compile(r"^[ \t]*(?P<title>" + alts + r")[ \t]*$", re.M)
         return colon, caps
 

@@ -33,8 +33,11 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     """Return `(start, end)` character spans of sentences, covering non-blank text in order."""
     cuts = {0, len(text)}
     for m in _SENT_END.finditer(text):
-        if not _ABBREV.search(text, max(0, m.start() - 8), m.start()):
-            cuts.add(m.end())
+        if _ABBREV.search(text, max(0, m.start() - 8), m.start()):
+            continue
+        if text.startswith("...", m.start()) and m.end() < len(text) and text[m.end()].isdigit():
+            continue  # dot leaders of a lab table: "VITAMIN B12 ........ 204 pg/mL"
+        cuts.add(m.end())
     for m in _FLAT.finditer(text):
         cuts.add(m.end())
     # Every line break is a cut, except a hard wrap inside a sentence: a long line not ending in

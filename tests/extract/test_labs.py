@@ -64,3 +64,23 @@ def test_standardise(test, value, unit, std):
 ])
 def test_interpretation_thresholds(test, value, flag, expected):
     assert interpret(test, value, flag, None)[1] == expected
+
+
+@pytest.mark.parametrize("text, test, value, interpretation, status", [
+    ("vitamin B12 which was drawn last week and came back at 196 pg/mL", "b12", 196, "deficient", "affirmed"),
+    ("Your vitamin B12 was borderline at 241 pg/mL", "b12", 241, "borderline", "affirmed"),
+    ("Your hemoglobin was normal at 13.4", "hemoglobin", 13.4, "normal", "affirmed"),
+    ("VITAMIN B12 ............................. 204 pg/mL (L)     ref: 232-1245", "b12", 204, "deficient", "affirmed"),
+    ("with low B12 (162 pg/mL, 1/2025)", "b12", 162, "deficient", "affirmed"),
+    ("Last B12 (08/2025): 486 pg/mL.", "b12", 486, "normal", "affirmed"),
+    ("B12 deficiency found 4/2025 (B12 was previously 165 pg/mL)", "b12", 165, "deficient", "historical"),
+    ("Folate, serum        | 9.1    |      | >5.9 ng/mL", "folate", 9.1, None, "affirmed"),
+    ("Serum folate             9.1 ug/L         >3.9", "folate", 9.1, None, "affirmed"),
+])
+def test_lab_phrasings(extractor, text, test, value, interpretation, status):
+    labs = [(x.test, x.value, x.interpretation, x.status) for x in extractor.extract_text(text).labs]
+    assert (test, value, interpretation, status) in labs, labs
+
+
+def test_threshold_in_a_rule_is_not_a_result(extractor):
+    assert extractor.extract_text("Per protocol, hold if B12 > 1,000.").labs == []

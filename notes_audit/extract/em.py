@@ -19,7 +19,9 @@ I = re.IGNORECASE
 # and case-sensitive matching is several times faster than IGNORECASE in Python's `re`.
 L = 0
 _HISTORY_OR_EXAM_SECTIONS = {"history_of_present_illness", "review_of_systems", "physical_exam", "chief_complaint"}
-_HISTORY_OR_EXAM = re.compile(r"\b(?:c/o|complain\w*|reports?|presents?\s+with|on\s+exam|exam(?:ination)?\s*(?:shows|reveals|:)|"
+_HISTORY_OR_EXAM = re.compile(r"\b(?:c/o|complain\w*|reports?|presents?\s+with|on\s+exam|states?|says|notes|describes|denies|"
+                              r"has\s+had|increasing(?:ly)?|worsening|improv(?:ed|ing)|since\s+(?:last|her|his|the)|"
+                              r"(?:bp|hr|temp|t)\s*:?\s*\d|ecchymosis|erythema|exam(?:ination)?\s*(?:shows|reveals|:)|"
                               r"lungs?\s+(?:clear|ctab)|heart\s+rrr|\brrr\b|ctab|tender\w*|swelling|heent|abdomen\s+(?:soft|non)|"
                               r"ros|hpi|onset|x\s*\d+\s*(?:days?|weeks?)|for\s+(?:the\s+)?(?:past|last)\s+\w+\s+(?:days?|weeks?))", L)
 _B12_ROUTINE = re.compile(r"\b(?:b[\s-]?12|\w*cobalamin|pernicious|pa\b|\w*injection|shot\b|inj\b|deficien\w*|"
@@ -29,13 +31,21 @@ _MANAGEMENT = re.compile(
     r"refill\w*|prescri\w*|rx\b|order\w*|refer\w*|recheck|check|obtain|x-?ray|ct\b|mri\b|ekg|ecg|ultrasound|labs?\b|"
     r"counsel\w*|advis\w*|recommend\w*|ice|rest|elevat\w*|nsaids?|ibuprofen|naproxen|acetaminophen|amoxicillin|"
     r"azithromycin|antibiotic\w*|lisinopril|amlodipine|metformin|losartan|hctz|statin|atorvastatin|insulin|"
-    r"inhaler|albuterol|prednisone|\d+\s*mg\b|physical\s+therapy|\bpt\s+referral|follow[\s-]?up\s+in|return\s+in|rtc)\b", L)
+    r"inhaler|albuterol|prednisone|\d+\s*(?:mg|mcg|ml|sprays?|puffs?|tabs?|units?)\b|physical\s+therapy|\bpt\s+referral|"
+    r"follow[\s-]?up\s+in|return\s+(?:in|if|for|precautions)|rtc|supportive\s+care|otc|prn|bid|tid|qid|qhs|daily|"
+    r"x\s*\d+\s*(?:days?|wks?|weeks?)|discussed|educat\w*|brace|splint|crutches|rice|rinses?|fluids|diet|exercise|"
+    r"taper|dose|reduce|hold|resume|monitor|workup|work-up|imaging|culture|swab|biopsy|injection\s+of)\b", L)
 _PROBLEM_WORDS = re.compile(
     r"\b(?:hypertension|htn|diabet\w*|dm2?|t2dm|hyperlipid\w*|hld|cholesterol|copd|asthma|uri|sinusitis|bronchitis|"
     r"pharyngitis|otitis|uti|cystitis|pain|sprain|strain|injury|rash|dermatitis|cellulitis|cough|fever|gerd|reflux|"
     r"depression|anxiety|insomnia|hypothyroid\w*|thyroid|obesity|gout|arthritis|osteoarthritis|back|knee|shoulder|"
-    r"headache|migraine|dizziness|vertigo|edema|chf|afib|atrial|ckd|kidney|neuropathy|numbness|tingling|paresthesia\w*|"
-    r"fatigue|weakness|anemia|wound|lesion|mass|nodule|allerg\w*|constipation|diarrhea|nausea|vomiting|bp|blood\s+pressure|a1c|glucose|sugars?)\b", L)
+    r"headache|migraine|dizziness|vertigo|edema|chf|afib|atrial|ckd|kidney|wound|lesion|mass|nodule|allerg\w*|"
+    r"constipation|diarrhea|nausea|vomiting|radiculopath\w*|sciatica|fracture|infection|hernia\w*|bruis\w*|"
+    r"hematoma\w*|ecchymos\w*|\w{3,}itis|\w{3,}algia|"
+    # B12-related problems count only outside B12 sentences (see B12_RELATED below)
+    r"neuropathy|numbness|tingling|paresthesia\w*|fatigue|weakness|anemia)\b", L)
+# Problems that are part of the deficiency itself: in a sentence about B12 they are the routine visit.
+B12_RELATED = frozenset({"neuropathy", "numbness", "tingling", "fatigue", "weakness", "anemia"})
 _REEVAL = re.compile(
     r"\b(?:(?:increas\w*|chang\w*|adjust\w*|switch\w*|escalat\w*)\s+[^.\n]{0,40}?(?:dose|dosing|frequency|route|to\s+(?:weekly|monthly|every|sc|sq|subq|im|oral|po|sublingual|hydroxo\w*|\d))|"
     r"new\s+(?:onset\s+)?(?:numbness|tingling|paresthesia\w*|symptoms?|neuropathy|weakness|gait|balance|memory|glossitis)|"
@@ -50,17 +60,33 @@ def _sentences_hit(rx: re.Pattern[str], text: str, starts: list[int]) -> set[int
     return {bisect_right(starts, m.start()) - 1 for m in rx.finditer(text)}
 
 
+# A telephone encounter, portal message, result note or letter is not a face-to-face visit.
+_NON_VISIT = re.compile(r"\b(?:telephone|phone\s+(?:note|call|encounter|message)|tel\s+enc|portal|mychart|patient\s+message|"
+                        r"result(?:s)?\s+(?:note|letter|notification)|lab\s+results?\s+(?:note|letter)|dear\s+(?:dr|mr|mrs|ms)|"
+                        r"refill\s+request|chart\s+prep)\b", L)
+# A change made in the past ("switched to hydroxocobalamin in 2023") is history, not today's re-evaluation.
+_PAST_CHANGE = re.compile(r"\b(?:19|20)\d\d\b|\bpreviously\b|\bago\b|\blast\s+year\b|\bhad\s+been\b", L)
+
+
 def assess_em(text: str, lowered: str, sentences: list[tuple[int, int]], section_at) -> EmEvidence:
+    if _NON_VISIT.search(lowered, 0, 250):
+        return EmEvidence(False, [], [])
     starts = [s for s, _ in sentences]
     has_hx = bool(_HISTORY_OR_EXAM.search(lowered)) or any(
         section_at(s0) in _HISTORY_OR_EXAM_SECTIONS for s0 in starts)
     if not has_hx:
         return EmEvidence(False, [], [])
-    reeval = _sentences_hit(_REEVAL, lowered, starts)
+    reeval = {k for k in _sentences_hit(_REEVAL, lowered, starts)
+              if k >= 0 and not _PAST_CHANGE.search(lowered, *sentences[k])}
     routine = _sentences_hit(_B12_ROUTINE, lowered, starts)
-    problem_at = {}
+    problem_at: dict[int, str] = {}
     for m in _PROBLEM_WORDS.finditer(lowered):
-        problem_at.setdefault(bisect_right(starts, m.start()) - 1, m.group(0).lower())
+        k = bisect_right(starts, m.start()) - 1
+        word = m.group(0)
+        # In a sentence about B12, only a problem unrelated to the deficiency is another problem.
+        if k in routine and (word in B12_RELATED or word.startswith("paresthesia")):
+            continue
+        problem_at.setdefault(k, word)
     managing = _sentences_hit(_MANAGEMENT, lowered, starts)
     problems: list[str] = []
     spans: list[EvidenceSpan] = []
@@ -74,7 +100,9 @@ def assess_em(text: str, lowered: str, sentences: list[tuple[int, int]], section
             spans.append(EvidenceSpan((s0, s1), text[s0:s1]))
             managed = True
             continue
-        if k in routine or section_at(s0) not in ("assessment_plan", "plan", "orders", None):
+        if section_at(s0) not in ("assessment_plan", "plan", "orders", None):
+            continue
+        if k in routine and k not in problem_at:
             continue
         # Assessment and plan often sit on separate lines ("A: ankle sprain" / "P: RICE, ibuprofen"):
         # a non-B12 problem anywhere in them plus a management step anywhere in them is enough.

@@ -56,7 +56,8 @@ class SectionFinder:
             heads.setdefault(m.start("title"), (self._category(m), m.end()))
         for m in caps.finditer(lowered):
             title = text[m.start("title"):m.end("title")]
-            if len(title) >= 4 and title.isupper():
+            # Alone on its line: "ASSESSMENT" or "Assessment" (not "assessment" in running text).
+            if len(title) >= 4 and (title.isupper() or title.istitle()):
                 heads.setdefault(m.start("title"), (self._category(m), m.end()))
         starts = sorted(heads)
         out = []

@@ -44,3 +44,18 @@ def test_patterns_run_on_lowered_text_have_no_capitals():
     patterns = [em._HISTORY_OR_EXAM, em._B12_ROUTINE, em._MANAGEMENT, em._PROBLEM_WORDS, em._REEVAL, em._LOADING,
                 supervision._CUE]
     assert [p.pattern[:30] for p in patterns if not _lowercase_safe(p)] == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("HPI: URI symptoms x4 days.\nA: Acute viral URI with postnasal drip cough.\n"
+     "P: Supportive care, saline rinses, fluticasone nasal 2 sprays daily x 2 wks. Return if fever.", True),
+    ("HPI: B12 visit; also c/o L buttock pain radiating down the leg.\nASSESSMENT & PLAN\n"
+     "1. Acute L S1 radiculopathy. Prednisone taper 6 days (no NSAIDs - gastric bypass). PT referral.\n"
+     "2. B12 deficiency s/p RYGB - B-12 1000 mcg IM given today.", True),
+    ("TELEPHONE NOTE\nPt called, asks about B12. Discussed with Dr. Holm: give cyanocobalamin 1000 mcg IM at next "
+     "nurse visit. Also advised ibuprofen 400 mg for back pain.", False),
+    ("Indication: PA. Hematology switched her to hydroxocobalamin in 2023.\nHydroxocobalamin 1000 mcg IM given. "
+     "Pt reports no new complaints. BP 128/76.", False),
+])
+def test_em_cases(extractor, text, expected):
+    assert extractor.extract_text(text).em.separately_identifiable is expected

@@ -60,16 +60,17 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("historical", re.compile(r"\blast\s+(?:[\w-]+\s+){0,2}?(?:injection|dose|shot|b-?12|given|received|administered)|\bpreviously\b|\bhas\s+been\s+(?:receiving|getting|on|taking)|"
                               r"\bhad\s+been\b|\bin\s+the\s+past\b|\bused\s+to\b|\bat\s+(?:an?\s+)?(?:another|outside|other|different)\s+(?:clinic|office|facility|provider|practice)|"
                               r"\bago\b|\bprior\s+(?:injection|dose|shot)s?|\bwas\s+on\b|\bhistory\s+of\b|\bh/o\b|\bsince\s+(?:19|20)\d\d|\bgets\s+(?:her|his|their|b-?12|monthly|it)|"
-                              r"\breceives\b|\bhas\s+had\b", I)),
+                              r"\breceives\b|\bhas\s+had\b|\bx\s*\d+\s*(?:yrs?|years?|months?|mos)\b|\bfor\s+(?:the\s+(?:past|last)\s+)?\d+\s+(?:years?|yrs)\b", I)),
     ("given", re.compile(r"\bgiven\b(?!\s+(?:that|this|its|intact|ongoing|persistent|recent|current|concerns?|risks?|"
                          r"history|age|findings|symptoms|results?|normal|low|high|borderline|metformin|ppi|absence|presence|lack))|\badministered\b|\binjected\b|\bgave\b|\breceived\s+(?:today|her|his|the|b-?12|\d)|\btolerated\b|"
                          r"\binjection\s+(?:performed|completed|done)|\bcompleted\b|\bperformed\b|\bdone\b|☒|\[\s*[xX✓✔]\s*\]\s*(?:given|administered|yes)|"
-                         r"\badmin(?:istered)?\s+(?:today|in\s+clinic)|\bgiven\s+today|\bwas\s+injected|\bpt\s+received|\bpatient\s+received", I)),
+                         r"\badmin(?:istered)?\s+(?:today|in\s+clinic)|\bgiven\s+today|\bwas\s+injected|\bpt\s+received|\bpatient\s+received|"
+                         r"\bdrew\s+up\b|\bdrawn\s+(?:up|from)\b", I)),
     ("ordered", re.compile(r"\border(?:ed|s)?\b|\bprescri(?:bed|be|ption)\b|\brx\b|\be-?prescribed\b|\bsent\s+to\s+(?:the\s+)?pharmacy|"
                            r"\bstart(?:ed|ing)?\b|\binitiat\w+|\bbegin\b|\brefill", I)),
     ("planned", re.compile(r"\bnext\s+(?:injection|dose|shot|appointment|appt|visit|b-?12)|\bwill\s+(?:give|start|administer|continue|receive|return|begin|get|resume|repeat)|"
                            r"\bplan(?:ned|s)?\b|\bto\s+(?:start|begin|receive|continue|resume)\b|\bcontinue\b|\bschedul\w+|\bdue\b|\breturn\s+(?:in|for)|"
-                           r"\bf/u\b|\bfollow[\s-]?up\b|\brtc\b|\bresume\b|\bupcoming\b|\bnext\s+(?:week|month)", I)),
+                           r"\bf/u\b|\bfollow[\s-]?up\b|\brtc\b|\bresume\b|\bupcoming\b|\bnext\s+(?:week|month)|\bre-?schedul\w*|\bcome\s+back\b", I)),
 ]
 _WEAK_HISTORICAL = re.compile(r"\bon\s+(?:(?:lifelong|monthly|weekly|daily|maintenance|regular|oral|im|chronic)\s+)*(?:vitamin\s+|vit\.?\s*)?"
                               r"(?:b-?12|\w*cobalamin|injections?|shots?)\b|\btakes?\b|\btaking\b|\bon\s+(?:oral|sublingual|monthly|weekly|daily)\b|\bcurrently\s+on\b|\bdaily\b|\bqd\b|\bonce\s+daily\b", I)
@@ -168,9 +169,15 @@ def _site(text: str, lo: int, hi: int, anchor: int) -> tuple[int, int, str] | No
     return _nearest(cands, anchor)
 
 
+_NOT_THE_GIVER = re.compile(r"(?:rx|ordered|prescribed|referred|signed|reviewed|supervised|seen|per|cosigned|approved|filled)\s*$", I)
+_AUXILIARY = {"RN", "LPN", "LVN", "MA", "CMA", "RMA", "CCMA", "CNA"}
+
+
 def _administered_by(text: str, lo: int, hi: int) -> Person | None:
     for rx in (_GIVEN_BY, _STAFF_LABEL, _BY):
         for m in rx.finditer(text, lo, hi):
+            if rx is _BY and _NOT_THE_GIVER.search(text, max(lo, m.start() - 15), m.start()):
+                continue
             people = find_people(text, m.end(), min(hi, m.end() + 60))
             if people and people[0][0] - m.end() <= 3:
                 _, _, name, cred = people[0]
@@ -182,27 +189,73 @@ def _administered_by(text: str, lo: int, hi: int) -> Person | None:
     return None
 
 
+def _auxiliary_in(text: str, lo: int, hi: int) -> Person | None:
+    """A nurse or medical assistant signing the injection line ("IM L deltoid. M. Gonzalez LPN.").
+    Used for who gave an injection known to be given — never as a sign that it was given."""
+    for _, _, name, cred in find_people(text, lo, hi):
+        if cred in _AUXILIARY:
+            return Person(name, cred)
+    return None
+
+
+def _cues(text: str, lo: int, hi: int) -> set[str]:
+    return {status for status, rx in _STATUS_CUES if rx.search(text, lo, hi)}
+
+
+_FUTURE_OR_PAST = re.compile(r"\bnext\b|\bwill\b|\bdue\b|\bschedul\w*|\blast\b|\bpreviously\b|\bprior\b|\bago\b|\bplan", I)
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+_DRUG_WORD = re.compile(r"cobal|b-?12|\bshot|\binjection|\binj\b|nascobal", I)
+
+
+def _given_follows(text: str, lo: int, hi: int) -> bool:
+    """Does a later sentence of the block report this administration ("Given 1.5 mL IM L deltoid.")?
+    A sentence naming a drug again is that mention's own event, and ends the search."""
+    pos = lo
+    for brk in [*_SENTENCE_BREAK.finditer(text, lo, hi), None]:
+        end = brk.start() if brk else hi
+        if end > pos:
+            if _DRUG_WORD.search(text, pos, end):
+                return False
+            cues = _cues(text, pos, end)
+            if cues & {"declined", "held"}:
+                return False
+            if "given" in cues and not _FUTURE_OR_PAST.search(text, pos, end):
+                return True
+        if brk:
+            pos = brk.end()
+    return False
+
+
 def _status(text: str, m: Mention) -> str:
-    status = _cue_status(text, m)
-    # "Ordered cyanocobalamin weekly x4. First dose given today." is one event, given today.
-    if status in ("ordered", "planned") and _STRONG_GIVEN_TODAY.search(text, *m.window):
-        return "given"
-    return status
-
-
-def _cue_status(text: str, m: Mention) -> str:
+    """Status from the mention's own sentence first; then the rest of its block; then its section."""
     s0, s1 = m.sentence
-    local = (max(s0, m.start - 120), min(s1, m.end + 160))
-    for lo, hi in (local, m.window):
-        for status, rx in _STATUS_CUES:
-            if rx.search(text, lo, hi):
-                if status == "given" and m.section in _HISTORY_SECTIONS and not _STRONG_GIVEN_TODAY.search(text, lo, hi):
-                    continue
-                return status
-        if m.section in _HISTORY_SECTIONS or _WEAK_HISTORICAL.search(text, lo, hi):
-            return "historical"
-        if m.attrs.get("site") or m.attrs.get("lot") or m.attrs.get("administered_by"):
-            return "given"
+    cues = _cues(text, max(s0, m.start - 120), min(s1, m.end + 160))
+    in_history_section = m.section in _HISTORY_SECTIONS
+    if in_history_section and not _STRONG_GIVEN_TODAY.search(text, s0, s1):
+        cues.discard("given")
+    for status in ("declined", "held"):
+        if status in cues:
+            return status
+    if "given" in cues:
+        return "historical" if "historical" in cues else "given"
+    if "historical" in cues:
+        return "historical"
+    block = _cues(text, s1, m.window[1])
+    for status in ("declined", "held"):
+        if status in block:
+            return status
+    # "Order: cyanocobalamin 1500 mcg IM monthly. Given 1.5 mL IM L deltoid." is one event, given today.
+    if not in_history_section and _given_follows(text, s1, m.window[1]):
+        return "given"
+    for status in ("ordered", "planned"):
+        if status in cues:
+            return status
+    if in_history_section or _WEAK_HISTORICAL.search(text, max(s0, m.start - 120), min(s1, m.end + 160)):
+        return "historical"
+    if m.attrs.get("site") or m.attrs.get("lot") or m.attrs.get("administered_by"):
+        return "given"
     if m.section in _PLAN_SECTIONS:
         return "planned"
     if m.section == "procedure":
@@ -242,6 +295,10 @@ def read_mention(text: str, m: Mention) -> Mention:
         a["route"] = "nasal"
     m.attrs = a
     m.attrs["status"] = "visit_reason" if is_visit_reason(text, m) else _status(text, m)
+    if m.attrs["status"] == "given" and "administered_by" not in a:
+        who = _auxiliary_in(text, lo, hi)
+        if who:
+            a["administered_by"] = who
     return m
 
 
@@ -255,12 +312,12 @@ def merge(text: str, mentions: list[Mention]) -> list[Administration]:
     for m in mentions:
         if m.attrs["status"] != "visit_reason":
             groups.setdefault((m.drug, m.attrs["status"]), []).append(m)
-    # The visit's purpose joins today's event (given, else held, else declined); alone, it says nothing.
-    today = next((k for st in ("given", "held", "declined") for k in groups if k[1] == st), None)
+    # The visit's purpose takes today's status (given, else held, else declined); alone, it says nothing.
+    today = next((st for st in ("given", "held", "declined") if any(k[1] == st for k in groups)), None)
     if today is not None:
         for m in reasons:
-            if m.drug in (today[0], "b12_unspecified"):
-                groups[today].append(m)
+            m.attrs["status"] = today
+            groups.setdefault((m.drug, today), []).append(m)
     for (drug, status) in list(groups):
         if drug == "b12_unspecified":
             named = [d for d in _SPECIFIC if (d, status) in groups]

@@ -15,7 +15,7 @@ from notes_audit.extract.em import assess_em, find_loading_phase
 from notes_audit.extract.labs import find_date, read_numeric, read_qualitative
 from notes_audit.extract.sections import section_of
 from notes_audit.extract.rulefiles import lower_same_length
-from notes_audit.extract.supervision import find_supervision, provider_of_visit
+from notes_audit.extract.supervision import author_supervision, find_supervision, provider_of_visit
 
 _QUALITATIVE_TESTS = {"intrinsic_factor_ab", "parietal_cell_ab"}
 _PARAGRAPH_LIMIT = 400  # chars after a drug mention that its template block may span
@@ -131,6 +131,12 @@ class EvidenceBuilder:
             a.dose_value = _number(a.dose_value)
             ev.administrations.append(a)
         ev.supervision = find_supervision(text, lowered, sentences)
+        present = [s for s in ev.supervision if s.presence in ("in_office", "virtual")]
+        if not any(s.name for s in present):
+            author = author_supervision(text, lowered)
+            if author is not None:
+                # "...under my supervision in the clinic": the unnamed supervisor is the note's author.
+                ev.supervision = [s for s in ev.supervision if s not in present or s.name] + [author]
         if not any(s.name for s in ev.supervision) and any(a.status == "given" for a in ev.administrations):
             visit = provider_of_visit(text)
             if visit is not None:

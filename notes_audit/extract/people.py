@@ -13,6 +13,7 @@ _DR_NAME = re.compile(r"\b(?i:Dr\.?|Doctor)[ \t]+(?P<name>" + _NAME + r"|(?-i:[a
 _NAME_CRED = re.compile(r"(?P<name>" + _NAME + r")\s*,?\s+(?P<cred>" + CREDENTIAL + r")(?![A-Za-z])")
 # "RN Jane Doe": an undotted credential then one space, so "LPN. Tolerated well" is not a name.
 _CRED_NAME = re.compile(r"(?<![A-Za-z])(?P<cred>MD|DO|NP|PA|RN|LPN|LVN|CMA|RMA|MA)[ ](?P<name>" + _NAME + r")")
+_CRED_LABEL = re.compile(r"(?<![A-Za-z])(?P<cred>MD|DO|NP|PA|RN|LPN|LVN|CMA|MA)\s*:\s*(?P<name>" + _NAME + r")")  # "Supervising MD: Hamza Abdi"
 _TITLE = re.compile(r"(?i:\b(?P<title>nurse\s+practitioner|physician\s+assistant|nurse|medical\s+assistant|physician|doctor)\b)"
                     r"(?:\s+(?P<name>" + _NAME + r"))?")
 PROVIDER_CREDENTIALS = frozenset({"MD", "DO", "NP", "FNP", "FNP-C", "FNP-BC", "ANP", "AGNP", "DNP", "APRN", "PA", "PA-C", "MBBS", "NP-C"})
@@ -52,6 +53,8 @@ def find_people(text: str, start: int, end: int) -> list[tuple[int, int, str | N
         found.append((m.start(), m.end(), _clean_name(m.group("name")), norm_credential(m.group("cred"))))
     for m in _DR_NAME.finditer(text, start, end):
         found.append((m.start(), m.end(), _clean_name(m.group("name")), "MD"))
+    for m in _CRED_LABEL.finditer(text, start, end):
+        found.append((m.start(), m.end(), _clean_name(m.group("name")), norm_credential(m.group("cred"))))
     for m in _CRED_NAME.finditer(text, start, end):
         found.append((m.start(), m.end(), _clean_name(m.group("name")), norm_credential(m.group("cred"))))
     for m in _TITLE.finditer(text, start, end):

@@ -20,7 +20,7 @@ _CUE = re.compile(
     r"physically\s+present|present\s+(?:in|on|at|during|for|throughout)\b|was\s+present\b|immediately\s+available|"
     r"available\s+(?:by|via|for|in|on)\b|not\s+available\b|unavailable\b|audio|video\b|telehealth\b|virtual(?:ly)?\b|"
     r"by\s+(?:tele)?phone\b|phone\s+only\b|off[\s-]?site\b|no\s+(?:provider|physician|doctor|md|practitioner)\b|"
-    r"(?:provider|physician|doctor|md|supervisor)\s+(?:present|on\s+premises|here|available)\b|present\s*:)")
+    r"(?:provider|physician|doctor|md|supervisor)\s+(?:present|on\s+premises|here|available)\b|present\s*:|on\s+premises|in\s+(?:the\s+)?ofc\b)")
 _PROVIDER_WORD = re.compile(r"supervis\w*|\bprovider\b|\bphysician\b|\bpractitioner\b|\bdoctor\b|\bDr\b|\bMD\b|\bNP\b|\bDO\b|\bPA\b", I)
 _VIRTUAL = re.compile(r"audio[\s-]*(?:and|&|/|-|\+)?\s*video|\bvideo\b|telehealth|telemedicine|tele-?video|\bvirtual(?:ly)?\b|\bzoom\b|doxy|"
                       r"real[\s-]time\s+(?:two[\s-]way\s+)?(?:audio|video|interactive)|two[\s-]way\s+(?:audio|video)", I)
@@ -29,14 +29,17 @@ _ABSENT = re.compile(r"\bnot\s+(?:physically\s+)?(?:in|available|present|on[\s-]
                      r"\bunavailable\b|\baway\b|\bno\s+(?:provider|physician|doctor|md|practitioner|supervising)\b|\babsent\b|"
                      r"\bleft\s+(?:the\s+)?(?:office|clinic|building|for)|\bat\s+(?:the\s+)?hospital\b|\bnot\s+in\s+(?:the\s+)?(?:office|clinic|building)|"
                      r"\bwas\s+not\s+(?:present|available|on\s+site)", I)
-_IN_OFFICE = re.compile(r"\bpresent\b|\bon[\s-]?site\b|\bonsite\b|\bin[\s-]office\b|\bin\s+(?:the\s+)?(?:office|clinic|suite|building|practice)\b|"
+_IN_OFFICE = re.compile(r"\bpresent\b|\bpremises\b|\bin\s+(?:the\s+)?ofc\b|\bon[\s-]?site\b|\bonsite\b|\bin[\s-]office\b|\bin\s+(?:the\s+)?(?:office|clinic|suite|building|practice)\b|"
                         r"\bin[\s-]house\b|\bphysically\b|\bimmediately\s+available\b|\bdown\s+the\s+hall|\bin\s+clinic\b|\bon\s+the\s+premises\b", I)
+
+
+_FAILED = re.compile(r"\bfail\w*|\battempted\b|\bunable\b|\bcould\s*n[o']t\b|\boutage\b|\bdropped\b|\bdisconnect\w*", I)
 
 
 def presence_of(text: str, lo: int, hi: int) -> str:
     seg = text[lo:hi]
     if _VIRTUAL.search(seg) and not re.search(r"audio[\s-]only|phone\s+only", seg, I):
-        return "virtual"
+        return "absent" if _FAILED.search(seg) else "virtual"  # a video link that failed supervises nothing
     if _PHONE.search(seg) or _ABSENT.search(seg):
         return "absent"
     if _IN_OFFICE.search(seg):
@@ -64,19 +67,66 @@ def find_supervision(text: str, lowered: str, sentences: list[tuple[int, int]]) 
                 if (not people and more) or (not has_presence and presence_of(text, n0, n1) != "unknown"):
                     hi = n1
                     people = people or more
-        presence = presence_of(text, lo, hi)
-        if not people and not re.search(r"supervis|no\s+(?:provider|physician|doctor|md|practitioner)", text[lo:hi], I):
-            continue
-        if not people and presence == "unknown":
-            continue
-        named = [p for p in people if p[2]]
-        name, cred = (named[0][2], named[0][3]) if named else ((None, people[0][3]) if people else (None, None))
-        key = ((name or "").split()[-1].lower() if name else None, presence)
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append(Supervision(name, cred, presence, (lo, hi), text[lo:hi]))
-    return out
+        for c0, c1, clause_people in _clauses(text, lo, hi, people):
+            presence = presence_of(text, c0, c1)
+            if not clause_people and not re.search(r"supervis|no\s+(?:provider|physician|doctor|md|practitioner)", text[c0:c1], I):
+                continue
+            if not clause_people and presence == "unknown":
+                continue
+            named = [p for p in clause_people if p[2]]
+            name, cred = (named[0][2], named[0][3]) if named else ((None, clause_people[0][3]) if clause_people else (None, None))
+            key = (name.split()[-1].lower() if name else None, presence)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append(Supervision(name, cred, presence, (lo, hi), text[lo:hi]))
+    named_presences = {s.presence for s in out if s.name}
+    return [s for s in out if s.name or s.presence not in named_presences]
+
+
+_CLAUSE_BREAK = re.compile(r"\s[-–—]\s|;|\bbut\b|\bwhile\b|\bhowever\b|\bwhereas\b", I)
+
+
+def _clauses(text: str, lo: int, hi: int, people: list) -> list[tuple[int, int, list]]:
+    """One sentence may name two practitioners ("Dr. Okafor out of the office - Dr. Chen is supervising
+    in clinic today"): with two or more, each clause is judged on its own."""
+    if len(people) < 2:
+        return [(lo, hi, people)]
+    cuts = [lo, *(m.start() for m in _CLAUSE_BREAK.finditer(text, lo, hi)), hi]
+    out = []
+    for a, b in zip(cuts, cuts[1:]):
+        inside = [p for p in people if a <= p[0] < b]
+        if inside:
+            out.append((a, b, inside))
+    return out or [(lo, hi, people)]
+
+
+# The note's author supervising in person: "with me in the office", "I was present in the clinic".
+_FIRST_PERSON = re.compile(r"\b(?:with\s+me\s+(?:present\s+)?in\s+(?:the\s+)?(?:office|clinic|suite|building)|"
+                           r"i\s+was\s+(?:physically\s+)?(?:present|in\s+(?:the\s+)?(?:office|clinic|suite|building)|on[\s-]?site)|"
+                           r"under\s+my\s+(?:direct\s+)?supervision|i\s+(?:directly\s+)?supervised)\b")
+_AUTHOR = re.compile(r"\b(?:this\s+is\s+)?(?P<who>dr\.?\s+[a-z][\w'’-]+)\s+dictating|"
+                     r"(?:signed|electronically\s+signed|dictated)\s*(?:by)?\s*:?\s*(?P<who2>[^\n]{3,60})", I)
+
+
+_NOT_AUTHOR = re.compile(r"refer|pcp|primary\s+care|ordering|cc\s*:|copy|consult(?:ed|ing)?\s+(?:with|by)", I)
+
+
+def author_supervision(text: str, lowered: str) -> Supervision | None:
+    m = _FIRST_PERSON.search(lowered)
+    if m is None:
+        return None
+    name = cred = None
+    a = _AUTHOR.search(text)
+    spans = [(a.start("who") if a.group("who") else a.start("who2"), a.end())] if a else []
+    spans.append((0, min(len(text), 400)))  # else the practitioner named in the note's heading
+    for lo, hi in spans:
+        people = [p for p in find_people(text, lo, hi) if p[3] in PROVIDER_CREDENTIALS and p[2]
+                  and not _NOT_AUTHOR.search(text[text.rfind("\n", 0, p[0]) + 1:p[0]])]
+        if people:
+            name, cred = people[0][2], people[0][3]
+            break
+    return Supervision(name, cred, "in_office", m.span(), text[m.start():m.end()])
 
 
 _PROVIDER_LABEL = re.compile(r"^[ \t]*(?:provider|seen\s+by|attending|physician|rendering\s+provider|treating\s+provider|"

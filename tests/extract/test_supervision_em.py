@@ -59,3 +59,19 @@ def test_patterns_run_on_lowered_text_have_no_capitals():
 ])
 def test_em_cases(extractor, text, expected):
     assert extractor.extract_text(text).em.separately_identifiable is expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Dr. Okafor out of the office this week - Dr. Amanda Chen is the supervising physician in clinic today.",
+     {("Okafor", "absent"), ("Chen", "in_office")}),
+    ("Provider on premises: I. Solberg, MD", {("Solberg", "in_office")}),
+    ("Supervising MD: Hamza Abdi – in clinic.", {("Abdi", "in_office")}),
+    ("Supervision: telehealth video with Dr. Imani Okoro was attempted but the connection failed; "
+     "Dr. Okoro was reachable by phone only.", {("Okoro", "absent")}),
+    ("This is Dr. Okafor dictating. Cyanocobalamin 1000 mcg IM given by our nurse Jenna Rivera, RN, "
+     "with me in the office.", {("Okafor", "in_office")}),
+    ("dr. castellano in ofc.", {("Castellano", "in_office")}),
+])
+def test_supervision_phrasings(extractor, text, expected):
+    sup = extractor.extract_text(text).supervision
+    assert {(s.name.split()[-1] if s.name else None, s.presence) for s in sup} == expected

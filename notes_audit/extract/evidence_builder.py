@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 from spacy.language import Language
@@ -17,6 +18,7 @@ from notes_audit.extract.sections import section_of
 from notes_audit.extract.rulefiles import lower_same_length
 from notes_audit.extract.supervision import author_supervision, find_supervision, provider_of_visit
 
+_UNCHECKED_BOX = re.compile(r"(?:\[\s*\]|☐|\(\s*\))[ \t]*$")
 _QUALITATIVE_TESTS = {"intrinsic_factor_ab", "parietal_cell_ab"}
 _PARAGRAPH_LIMIT = 400  # chars after a drug mention that its template block may span
 
@@ -89,6 +91,8 @@ class EvidenceBuilder:
 
         mentions: list[adm.Mention] = []
         for t in targets:
+            if _UNCHECKED_BOX.search(text, max(0, t.start - 8), t.start):
+                continue  # "[ ] Pernicious anemia", "[ ] Hydroxocobalamin": a template option not chosen
             k = sentence_index(sent_starts, t.start)
             sent = sentences[k]
             if t.kind == "SYMPTOM":

@@ -17,6 +17,7 @@ _GAP_WORD = (
     r"(?:levels?|lvl|values?|results?|was|were|is|are|of|at|came\s+back(?:\s+at)?|returned(?:\s+at)?|"
     r"measured(?:\s+at)?|serum|total|plasma|now|today|recently|only|still|just|drawn|checked|"
     r"previously|prior|initially|originally|then|which|and|last\s+(?:week|month|year)|"
+    r"resulted|reported|shows?|showed|demonstrated|revealed|back|came|returned|noted|found|"
     r"(?P<qual>borderline|elevated|normal|low|high|(?:slightly|mildly|markedly|very)\s+(?:low|high|elevated))|"
     r"(?:on\s+)?\d{1,2}/\d{1,2}(?:/\d{2,4})?|(?:on\s+)?\d{4}-\d{2}-\d{2}|\([^()\n]{0,25}\)|[a-z]{3}\s+\d{4})"
 )

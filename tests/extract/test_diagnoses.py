@@ -32,3 +32,12 @@ def test_concept_and_status(extractor, text, concept, status):
 ])
 def test_no_false_concepts(extractor, text):
     assert [d.concept for d in extractor.extract_text(text).diagnoses if d.concept == "pernicious_anemia"] == []
+
+
+@pytest.mark.parametrize("text, present, absent", [
+    ("Indication: [X] Vit B12 deficiency  [ ] Pernicious anemia", "b12_deficiency", "pernicious_anemia"),
+    ("Dx: ☐ celiac disease ☒ Crohn's disease", "crohns_disease", "celiac_disease"),
+])
+def test_unchecked_boxes_are_not_mentions(extractor, text, present, absent):
+    concepts = {d.concept for d in extractor.extract_text(text).diagnoses}
+    assert present in concepts and absent not in concepts

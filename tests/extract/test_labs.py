@@ -84,3 +84,11 @@ def test_lab_phrasings(extractor, text, test, value, interpretation, status):
 
 def test_threshold_in_a_rule_is_not_a_result(extractor):
     assert extractor.extract_text("Per protocol, hold if B12 > 1,000.").labs == []
+
+
+@pytest.mark.parametrize("text, test, value", [
+    ("MMA resulted: 0.58 umol/L (H) [ref 0.00-0.40].", "mma", 0.58),
+    ("Repeat B12 showed 420 pg/mL.", "b12", 420),
+])
+def test_result_verbs(extractor, text, test, value):
+    assert (test, value) in [(x.test, x.value) for x in extractor.extract_text(text).labs]

@@ -60,7 +60,7 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("historical", re.compile(r"\blast\s+(?:[\w-]+\s+){0,2}?(?:injection|dose|shot|b-?12|given|received|administered)|\bpreviously\b|\bhas\s+been\s+(?:receiving|getting|on|taking)|"
                               r"\bhad\s+been\b|\bin\s+the\s+past\b|\bused\s+to\b|\bat\s+(?:an?\s+)?(?:another|outside|other|different)\s+(?:clinic|office|facility|provider|practice)|"
                               r"\bago\b|\bprior\s+(?:injection|dose|shot)s?|\bwas\s+on\b|\bhistory\s+of\b|\bh/o\b|\bsince\s+(?:19|20)\d\d|\bgets\s+(?:her|his|their|b-?12|monthly|it)|"
-                              r"\breceives\b|\bhas\s+had\b|\bx\s*\d+\s*(?:yrs?|years?|months?|mos)\b|\bfor\s+(?:the\s+(?:past|last)\s+)?\d+\s+(?:years?|yrs)\b", I)),
+                              r"\breceives\b|\bhas\s+had\b|\bin\s+(?:19|20)\d\d\b|\bx\s*\d+\s*(?:yrs?|years?|months?|mos)\b|\bfor\s+(?:the\s+(?:past|last)\s+)?\d+\s+(?:years?|yrs)\b", I)),
     ("given", re.compile(r"\bgiven\b(?!\s+(?:that|this|its|intact|ongoing|persistent|recent|current|concerns?|risks?|"
                          r"history|age|findings|symptoms|results?|normal|low|high|borderline|metformin|ppi|absence|presence|lack))|\badministered\b|\binjected\b|\bgave\b|\breceived\s+(?:today|her|his|the|b-?12|\d)|\btolerated\b|"
                          r"\binjection\s+(?:performed|completed|done)|\bcompleted\b|\bperformed\b|\bdone\b|☒|\[\s*[xX✓✔]\s*\]\s*(?:given|administered|yes)|"
@@ -209,6 +209,19 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
 _DRUG_WORD = re.compile(r"cobal|b-?12|\bshot|\binjection|\binj\b|nascobal", I)
 
 
+def _own_block_end(text: str, lo: int, hi: int) -> int:
+    """End of the lines that belong to this mention: its block, up to a sentence naming a drug again
+    (a template's "Dose:", "Site:", "Lot #:" lines, not the next event's)."""
+    pos = lo
+    for brk in [*_SENTENCE_BREAK.finditer(text, lo, hi), None]:
+        end = brk.start() if brk else hi
+        if end > pos and _DRUG_WORD.search(text, pos, end):
+            return pos
+        if brk:
+            pos = brk.end()
+    return hi
+
+
 def _given_follows(text: str, lo: int, hi: int) -> bool:
     """Does a later sentence of the block report this administration ("Given 1.5 mL IM L deltoid.")?
     A sentence naming a drug again is that mention's own event, and ends the search."""
@@ -254,8 +267,8 @@ def _status(text: str, m: Mention) -> str:
             return status
     if in_history_section or _WEAK_HISTORICAL.search(text, max(s0, m.start - 120), min(s1, m.end + 160)):
         return "historical"
-    if m.attrs.get("site") or m.attrs.get("lot") or m.attrs.get("administered_by"):
-        return "given"
+    if m.attrs.get("documented_here"):
+        return "given"  # site, lot or who gave it, written with the drug: a charted administration
     if m.section in _PLAN_SECTIONS:
         return "planned"
     if m.section == "procedure":
@@ -294,6 +307,8 @@ def read_mention(text: str, m: Mention) -> Mention:
     if m.drug != "cyanocobalamin" and re.search(r"nascobal", text[m.start:m.end], I):
         a["route"] = "nasal"
     m.attrs = a
+    end = _own_block_end(text, s1, hi)
+    a["documented_here"] = bool(_site(text, s0, end, m.end) or _LOT.search(text, s0, end) or _administered_by(text, s0, end))
     m.attrs["status"] = "visit_reason" if is_visit_reason(text, m) else _status(text, m)
     if m.attrs["status"] == "given" and "administered_by" not in a:
         who = _auxiliary_in(text, lo, hi)

@@ -43,9 +43,9 @@ _PROBLEM_WORDS = re.compile(
     r"constipation|diarrhea|nausea|vomiting|radiculopath\w*|sciatica|fracture|infection|hernia\w*|bruis\w*|"
     r"hematoma\w*|ecchymos\w*|\w{3,}itis|\w{3,}algia|"
     # B12-related problems count only outside B12 sentences (see B12_RELATED below)
-    r"neuropathy|numbness|tingling|paresthesia\w*|fatigue|weakness|anemia)\b", L)
+    r"(?:poly)?neuropathy|numbness|tingling|paresthesia\w*|fatigue|weakness|anemia)\b", L)
 # Problems that are part of the deficiency itself: in a sentence about B12 they are the routine visit.
-B12_RELATED = frozenset({"neuropathy", "numbness", "tingling", "fatigue", "weakness", "anemia"})
+B12_RELATED = frozenset({"neuropathy", "polyneuropathy", "numbness", "tingling", "fatigue", "weakness", "anemia"})
 _REEVAL = re.compile(
     r"\b(?:(?:increas\w*|chang\w*|adjust\w*|switch\w*|escalat\w*)\s+[^.\n]{0,40}?(?:dose|dosing|frequency|route|to\s+(?:weekly|monthly|every|sc|sq|subq|im|oral|po|sublingual|hydroxo\w*|\d))|"
     r"new\s+(?:onset\s+)?(?:numbness|tingling|paresthesia\w*|symptoms?|neuropathy|weakness|gait|balance|memory|glossitis)|"
@@ -119,7 +119,7 @@ def assess_em(text: str, lowered: str, sentences: list[tuple[int, int]], section
 _LOADING = re.compile(
     r"\b(?:(?:daily|weekly|every\s+(?:other\s+)?(?:day|week)|q\.?\s*(?:day|week|wk|d\b|od\b|\d+\s*days?)|qod|three\s+times\s+(?:a|per)\s+week|"
     r"(?:1|one|2|two|3|three)\s*(?:x|times)\s*(?:a|per|/)\s*week)\s*(?:x|for|times|×)\s*\d+\s*(?:days?|weeks?|wks?|doses?|injections?)?|"
-    r"loading\s+(?:dose|doses|phase|series|regimen)|initial\s+(?:series|loading|phase|dosing|repletion)|induction\s+(?:phase|dosing)|repletion\s+(?:phase|series)|"
+    r"loading\s+(?:dose|doses|phase|series|regimen)|(?:loading|series|injection|dose|shot)?\s*#\s*\d\s*(?:of|/)\s*\d|initial\s+(?:series|loading|phase|dosing|repletion)|induction\s+(?:phase|dosing)|repletion\s+(?:phase|series)|"
     r"(?:dose|injection|shot)\s*#?\s*\d\s*(?:of|/)\s*\d|(?:week|day)\s+\d\s+of\s+\d|\d(?:st|nd|rd|th)\s+(?:of\s+\d\s+)?(?:weekly|daily|loading)\s+(?:injection|dose|shot))",
     L)
 

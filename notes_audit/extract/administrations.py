@@ -18,7 +18,7 @@ from notes_audit.extract.people import find_people
 I = re.IGNORECASE
 
 _DOSE_VOLUME = re.compile(
-    r"(?P<vol>\d+(?:\.\d+)?)\s*(?:ml|cc)\s*(?:of\s+)?(?:the\s+)?(?:[a-z\- ]{0,30}?)\s*"
+    r"(?P<vol>\d+(?:\.\d+)?)\s*(?:ml|cc)\s*[(\[]?\s*(?:of\s+)?(?:the\s+)?(?:[a-z\- ]{0,30}?)\s*"
     r"(?P<conc>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<unit>mcg|µg|μg|ug|mg)\s*/\s*(?:1\s*)?ml", I)
 _CONC_THEN_VOLUME = re.compile(
     r"(?P<conc>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<unit>mcg|µg|μg|ug|mg)\s*/\s*(?:1\s*)?ml"
@@ -269,6 +269,8 @@ def _status(text: str, m: Mention) -> str:
         return "historical"
     if m.attrs.get("documented_here"):
         return "given"  # site, lot or who gave it, written with the drug: a charted administration
+    if re.search(r"\btoday\b", text[s0:s1], I):
+        return "visit_reason"  # "B12 shot today.": today's event, whatever the note says happened to it
     if m.section in _PLAN_SECTIONS:
         return "planned"
     if m.section == "procedure":

@@ -49,3 +49,12 @@ def test_mentions_of_one_event_merge(extractor):
 def test_event_status(extractor, text, expected):
     got = {(a.drug, a.status) for a in extractor.extract_text(text).administrations}
     assert expected <= got and not {g for g in got if g[1] == "given"} - expected
+
+
+@pytest.mark.parametrize("text, dose", [
+    ("Given 1.5 mL (1000 mcg/mL) cyanocobalamin IM L deltoid.", 1500),
+    ("Cyanocobalamin 2 mL (1,000 mcg/mL) IM given.", 2000),
+])
+def test_volume_times_concentration(extractor, text, dose):
+    (a,) = [a for a in extractor.extract_text(text).administrations if a.status == "given"]
+    assert (a.dose_value, a.dose_unit) == (dose, "mcg")

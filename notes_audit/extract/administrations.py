@@ -54,7 +54,7 @@ _STAFF_LABEL = re.compile(r"\b(?:nurse|ma|administering\s+(?:staff|nurse|clinici
 _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("declined", re.compile(r"\bdeclin\w*|\brefus\w*|\bdid\s+not\s+want|\bdoes\s*n[o']t\s+want|\bopted\s+(?:out|not)|"
                             r"\bdeferred\s+by\s+(?:patient|pt)|\bpatient\s+(?:elected|chose)\s+not|\bwishes\s+to\s+(?:hold|defer|skip)", I)),
-    ("held", re.compile(r"\bheld\b|\bhold(?:ing)?\b|\bnot\s+(?:given|administered|done)\b|\bno\s+(?:injection|b-?12|shot|dose|cyanocobalamin)\s+(?:was\s+)?(?:given|administered|today)|"
+    ("held", re.compile(r"(?<!pressure\s)\bheld\b(?!\s+(?:pressure|for\s+\d+\s*(?:sec|min)))|\bhold(?:ing)?\b|\bnot\s+(?:given|administered|done)\b|\bno\s+(?:injection|b-?12|shot|dose|cyanocobalamin)\s+(?:was\s+)?(?:given|administered|today)|"
                         r"\bdeferred\b|\bpostponed?\b|\bskip(?:ped)?\b|\bwithheld\b|\bwill\s+not\s+(?:give|administer)|"
                         r"\bdid\s+not\s+(?:give|receive|administer|get)|\bwas\s+not\s+(?:given|administered)|\bnot\s+today\b|\bcancel+ed\b", I)),
     ("historical", re.compile(r"\blast\s+(?:[\w-]+\s+){0,2}?(?:injection|dose|shot|b-?12|given|received|administered)|\bpreviously\b|\bhas\s+been\s+(?:receiving|getting|on|taking)|"
@@ -62,7 +62,7 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                               r"\bago\b|\bprior\s+(?:injection|dose|shot)s?|\bwas\s+on\b|\bhistory\s+of\b|\bh/o\b|\bsince\s+(?:19|20)\d\d|\bgets\s+(?:her|his|their|b-?12|monthly|it)|"
                               r"\breceives\b|\bhas\s+had\b|\bin\s+(?:19|20)\d\d\b|\bx\s*\d+\s*(?:yrs?|years?|months?|mos)\b|\bfor\s+(?:the\s+(?:past|last)\s+)?\d+\s+(?:years?|yrs)\b", I)),
     ("given", re.compile(r"\bgiven\b(?!\s+(?:that|this|its|intact|ongoing|persistent|recent|current|concerns?|risks?|"
-                         r"history|age|findings|symptoms|results?|normal|low|high|borderline|metformin|ppi|absence|presence|lack))|\badministered\b|\binjected\b|\bgave\b|\breceived\s+(?:today|her|his|the|b-?12|\d)|\btolerated\b|"
+                         r"history|age|findings|symptoms|results?|normal|low|high|borderline|metformin|ppi|absence|presence|lack))|(?<!self-)(?<!self\s)\badministered\b|\binjected\b|\bgave\b|\breceived\s+(?:today|her|his|the|b-?12|\d)|\btolerated\b|"
                          r"\binjection\s+(?:performed|completed|done)|\bcompleted\b|\bperformed\b|\bdone\b|☒|\[\s*[xX✓✔]\s*\]\s*(?:given|administered|yes)|"
                          r"\badmin(?:istered)?\s+(?:today|in\s+clinic)|\bgiven\s+today|\bwas\s+injected|\bpt\s+received|\bpatient\s+received|"
                          r"\bdrew\s+up\b|\bdrawn\s+(?:up|from)\b", I)),
@@ -222,19 +222,22 @@ def _own_block_end(text: str, lo: int, hi: int) -> int:
     return hi
 
 
-def _given_follows(text: str, lo: int, hi: int) -> bool:
-    """Does a later sentence of the block report this administration ("Given 1.5 mL IM L deltoid.")?
-    A sentence naming a drug again is that mention's own event, and ends the search."""
-    pos = lo
+def _given_follows(text: str, lo: int, hi: int, max_sentences: int = 2) -> bool:
+    """Does one of the next sentences report this administration ("Given 1.5 mL IM L deltoid.")?
+    It must say given and how (route, site or amount); a sentence naming a drug again is that
+    mention's own event, and ends the search."""
+    pos, seen = lo, 0
     for brk in [*_SENTENCE_BREAK.finditer(text, lo, hi), None]:
         end = brk.start() if brk else hi
         if end > pos:
-            if _DRUG_WORD.search(text, pos, end):
+            seen += 1
+            if seen > max_sentences or _DRUG_WORD.search(text, pos, end):
                 return False
             cues = _cues(text, pos, end)
             if cues & {"declined", "held"}:
                 return False
-            if "given" in cues and not _FUTURE_OR_PAST.search(text, pos, end):
+            how = _route(text, pos, end, pos) or _site(text, pos, end, pos) or _dose(text, pos, end, pos)
+            if "given" in cues and how and not _FUTURE_OR_PAST.search(text, pos, end):
                 return True
         if brk:
             pos = brk.end()

@@ -52,7 +52,7 @@ _STAFF_LABEL = re.compile(r"\b(?:nurse|ma|administering\s+(?:staff|nurse|clinici
 
 # Status cues, strongest first within a tier.
 _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
-    ("declined", re.compile(r"\bdeclin\w*|\brefus\w*|\bdid\s+not\s+want|\bdoes\s*n[o']t\s+want|\bopted\s+(?:out|not)|"
+    ("declined", re.compile(r"\b(?:pt|patient|she|he)\s+(?:deferred|postponed|wants?\s+to\s+wait|chose\s+to\s+wait)|\bdeclin\w*|\brefus\w*|\bdid\s+not\s+want|\bdoes\s*n[o']t\s+want|\bopted\s+(?:out|not)|"
                             r"\bdeferred\s+by\s+(?:patient|pt)|\bpatient\s+(?:elected|chose)\s+not|\bwishes\s+to\s+(?:hold|defer|skip)", I)),
     ("held", re.compile(r"(?<!pressure\s)\bheld\b(?!\s+(?:pressure|for\s+\d+\s*(?:sec|min)))|\bhold(?:ing)?\b|\bnot\s+(?:given|administered|done)\b|\bno\s+(?:injection|b-?12|shot|dose|cyanocobalamin)\s+(?:was\s+)?(?:given|administered|today)|"
                         r"\bdeferred\b|\bpostponed?\b|\bskip(?:ped)?\b|\bwithheld\b|\bwill\s+not\s+(?:give|administer)|"
@@ -60,14 +60,14 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("historical", re.compile(r"\blast\s+(?:[\w-]+\s+){0,2}?(?:injection|dose|shot|b-?12|given|received|administered)|\bpreviously\b|\bhas\s+been\s+(?:receiving|getting|on|taking)|"
                               r"\bhad\s+been\b|\bin\s+the\s+past\b|\bused\s+to\b|\bat\s+(?:an?\s+)?(?:another|outside|other|different)\s+(?:clinic|office|facility|provider|practice)|"
                               r"\bago\b|\bprior\s+(?:injection|dose|shot)s?|\bwas\s+on\b|\bhistory\s+of\b|\bh/o\b|\bsince\s+(?:19|20)\d\d|\bgets\s+(?:her|his|their|b-?12|monthly|it)|"
-                              r"\breceives\b|\bhas\s+had\b|\bin\s+(?:19|20)\d\d\b|\bx\s*\d+\s*(?:yrs?|years?|months?|mos)\b|\bfor\s+(?:the\s+(?:past|last)\s+)?\d+\s+(?:years?|yrs)\b", I)),
+                              r"\breceives\b|\bhas\s+had\b|\bself[-\s]?(?:administers?|injects?)\b|\bat\s+home\b|\bin\s+(?:19|20)\d\d\b|\bx\s*\d+\s*(?:yrs?|years?|months?|mos)\b|\bfor\s+(?:the\s+(?:past|last)\s+)?\d+\s+(?:years?|yrs)\b", I)),
     ("given", re.compile(r"\bgiven\b(?!\s+(?:that|this|its|intact|ongoing|persistent|recent|current|concerns?|risks?|"
                          r"history|age|findings|symptoms|results?|normal|low|high|borderline|metformin|ppi|absence|presence|lack))|(?<!self-)(?<!self\s)\badministered\b|\binjected\b|\bgave\b|\breceived\s+(?:today|her|his|the|b-?12|\d)|\btolerated\b|"
                          r"\binjection\s+(?:performed|completed|done)|\bcompleted\b|\bperformed\b|\bdone\b|☒|\[\s*[xX✓✔]\s*\]\s*(?:given|administered|yes)|"
                          r"\badmin(?:istered)?\s+(?:today|in\s+clinic)|\bgiven\s+today|\bwas\s+injected|\bpt\s+received|\bpatient\s+received|"
-                         r"\bdrew\s+up\b|\bdrawn\s+(?:up|from)\b", I)),
+                         r"\bdrew\s+up\b|\bdrawn\s+(?:up|from)\b|\binitial(?:s|ed)\b|\b(?:given|admin(?:istered)?)\s+(?:at\s+)?\d{1,2}:\d{2}", I)),
     ("ordered", re.compile(r"\border(?:ed|s)?\b|\bprescri(?:bed|be|ption)\b|\brx\b|\be-?prescribed\b|\bsent\s+to\s+(?:the\s+)?pharmacy|"
-                           r"\bstart(?:ed|ing)?\b|\binitiat\w+|\bbegin\b|\brefill", I)),
+                           r"\bstart(?:ed|ing)?\b|\binitiat\w+|\bbegin\b|\brefill|\bx\s*1\s+now\b|\bnow\s*x\s*1\b|\bstat\b|\bonce\s+now\b", I)),
     ("planned", re.compile(r"\bnext\s+(?:injection|dose|shot|appointment|appt|visit|b-?12)|\bwill\s+(?:give|start|administer|continue|receive|return|begin|get|resume|repeat)|"
                            r"\bplan(?:ned|s)?\b|\bto\s+(?:start|begin|receive|continue|resume)\b|\bcontinue\b|\bschedul\w+|\bdue\b|\breturn\s+(?:in|for)|"
                            r"\bf/u\b|\bfollow[\s-]?up\b|\brtc\b|\bresume\b|\bupcoming\b|\bnext\s+(?:week|month)|\bre-?schedul\w*|\bcome\s+back\b", I)),
@@ -89,7 +89,7 @@ _DRUG_CONTEXT = re.compile(
     r"\b(?:shots?|injections?|inj\b|injectable|IM\b|SC\b|SQ\b|subq|vial|syringe|dose|given|administered|injected|"
     r"declined|refused|held|tablets?|tabs?|sublingual|nasal\s+spray|lozenge|\d+\s*(?:mcg|µg|ug|mg)\b|"
     r"next|due|monthly|weekly|lifelong|maintenance|supplement\w*|replacement|repletion|therapy|treatment|regimen|"
-    r"receiv\w*|taking|takes|on\s+(?:lifelong|monthly|weekly|daily|oral|sl))", I)
+    r"receiv\w*|taking|takes|on\s+(?:lifelong|monthly|weekly|daily|oral|sl)|rtc|return\s+(?:in|for))", I)
 _PLAN_SECTIONS = {"plan", "assessment_plan", "orders"}
 _HISTORY_SECTIONS = {"medications", "past_medical_history", "past_surgical_history", "allergies", "social_history",
                      "family_history"}
@@ -199,7 +199,15 @@ def _auxiliary_in(text: str, lo: int, hi: int) -> Person | None:
 
 
 def _cues(text: str, lo: int, hi: int) -> set[str]:
-    return {status for status, rx in _STATUS_CUES if rx.search(text, lo, hi)}
+    """Statuses whose cue words appear in text[lo:hi]; a cue behind an unticked box ("[ ] Refused") is
+    a template option not chosen."""
+    out = set()
+    for status, rx in _STATUS_CUES:
+        for m in rx.finditer(text, lo, hi):
+            if not _UNCHECKED.search(text, max(lo, m.start() - 6), m.start()):
+                out.add(status)
+                break
+    return out
 
 
 _FUTURE_OR_PAST = re.compile(r"\bnext\b|\bwill\b|\bdue\b|\bschedul\w*|\blast\b|\bpreviously\b|\bprior\b|\bago\b|\bplan", I)

@@ -58,3 +58,37 @@ def test_event_status(extractor, text, expected):
 def test_volume_times_concentration(extractor, text, dose):
     (a,) = [a for a in extractor.extract_text(text).administrations if a.status == "given"]
     assert (a.dose_value, a.dose_unit) == (dose, "mcg")
+
+
+@pytest.mark.parametrize("text, expected", [
+ ("B12 inj done R delt.", ("b12_unspecified","given")),
+ ("Injected cyanocobalamin 1000 mcg R deltoid.", ("cyanocobalamin","given")),
+ ("Pt received 1000 mcg B12 IM today.", ("b12_unspecified","given")),
+ ("Vitamin B12 shot - given.", ("b12_unspecified","given")),
+ ("cyanocobalamin 1000 mcg IM 09:12 RN initials JD", ("cyanocobalamin","given")),
+ ("Cyanocobalamin 1000 mcg IM  [x] Given [ ] Refused", ("cyanocobalamin","given")),
+ ("Cyanocobalamin 1000 mcg IM  [ ] Given [x] Refused", ("cyanocobalamin","declined")),
+ ("B12 injection #3 of 4 completed.", ("b12_unspecified","given")),
+ ("New Rx: cyanocobalamin 1000 mcg/mL, inject 1 mL IM monthly.", ("cyanocobalamin","ordered")),
+ ("Standing order written for B12 1000 mcg IM q month.", ("b12_unspecified","ordered")),
+ ("Next B12 shot 11/2.", ("b12_unspecified","planned")),
+ ("Continue monthly B12 injections.", ("b12_unspecified","planned")),
+ ("RTC 4 wk for B12.", ("b12_unspecified","planned")),
+ ("Pt deferred B12 shot today - needle phobia.", ("b12_unspecified","declined")),
+ ("B12 held - pt febrile.", ("b12_unspecified","held")),
+ ("Cyanocobalamin not given, INR 4.2.", ("cyanocobalamin","held")),
+ ("Gets B12 shots at CVS MinuteClinic.", ("b12_unspecified","historical")),
+ ("Last B12 shot 2 months ago.", ("b12_unspecified","historical")),
+ ("Was on B12 shots in 2019.", ("b12_unspecified","historical")),
+ ("Meds: cyanocobalamin 1000 mcg tab daily, lisinopril 10 mg.", ("cyanocobalamin","historical")),
+ ("Administered vitamin B-12 1,000 mcg I.M. to L deltoid, lot 44A, exp 2/27.", ("b12_unspecified","given")),
+ ("Pt given her monthly cyanocobalamin.", ("cyanocobalamin","given")),
+ ("Cyanocobalamin 1 mg IM x1 now.", ("cyanocobalamin","ordered")),
+ ("B12 1000mcg IM given today per protocol; next due 12/1.", ("b12_unspecified","given")),
+ ("Patient refused her B12 shot.", ("b12_unspecified","declined")),
+ ("Hydroxocobalamin 1 mg IM q3 months - due next in March.", ("hydroxocobalamin","planned")),
+ ("Self-administers cyanocobalamin SC monthly at home.", ("cyanocobalamin","historical")),
+ ("Did not receive B12 today as pt arrived late.", ("b12_unspecified","held")),
+])
+def test_status_phrasings(extractor, text, expected):
+    assert expected in {(a.drug, a.status) for a in extractor.extract_text(text).administrations}

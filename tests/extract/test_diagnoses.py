@@ -41,3 +41,37 @@ def test_no_false_concepts(extractor, text):
 def test_unchecked_boxes_are_not_mentions(extractor, text, present, absent):
     concepts = {d.concept for d in extractor.extract_text(text).diagnoses}
     assert present in concepts and absent not in concepts
+
+
+@pytest.mark.parametrize("text, expected", [
+ ("No signs of pernicious anemia.", ("pernicious_anemia","negated")),
+ ("Celiac serology neg - celiac excluded.", ("celiac_disease","negated")),
+ ("Likely B12 deficiency.", ("b12_deficiency","uncertain")),
+ ("Findings c/w pernicious anemia.", ("pernicious_anemia","uncertain")),
+ ("? malabsorption", ("malabsorption","uncertain")),
+ ("If anti-IF positive, will treat as PA.", ("pernicious_anemia","hypothetical")),
+ ("Hx B12 deficiency, treated 2018, now resolved.", ("b12_deficiency","historical")),
+ ("Sister with celiac disease.", ("celiac_disease","family")),
+ ("s/p gastric sleeve 2019", ("bariatric_surgery_status","affirmed")),
+ ("hx ileal resection for Crohn's", ("intestinal_resection_status","affirmed")),
+ ("CD ileitis on ustekinumab", ("crohns_disease","affirmed")),
+ ("Dx: B12 def (E53.8)", ("b12_deficiency","affirmed")),
+ ("Vitamin B12 deficiency anemia D51.9", ("b12_deficiency_anemia","affirmed")),
+ ("Pernicious anemia ruled out.", ("pernicious_anemia","negated")),
+ ("Rule out celiac.", ("celiac_disease","uncertain")),
+ ("Suspect malabsorption from SIBO.", ("malabsorption","uncertain")),
+ ("Mom had pernicious anemia.", ("pernicious_anemia","family")),
+ ("FHx: father - celiac.", ("celiac_disease","family")),
+ ("Denies history of gastric surgery; no bariatric surgery.", ("bariatric_surgery_status","negated")),
+ ("Will screen for pernicious anemia if B12 remains low.", ("pernicious_anemia","hypothetical")),
+ ("Probable atrophic gastritis on EGD.", ("atrophic_gastritis","uncertain")),
+ ("Status post total gastrectomy for gastric cancer.", ("gastrectomy_status","affirmed")),
+ ("Lap band removed 2015.", ("bariatric_surgery_status","historical")),
+ ("Low B12 level noted.", ("b12_deficiency","affirmed")),
+ ("Long-standing metformin therapy for T2DM.", ("metformin_long_term","affirmed")),
+ ("Pt is not on metformin.", ("metformin_long_term","negated")),
+ ("Megaloblastic anemia secondary to B12 deficiency.", ("megaloblastic_anemia","affirmed")),
+ ("Fatigue improving.", ("fatigue","affirmed")),
+])
+def test_status_phrasings(extractor, text, expected):
+    assert expected in {(d.concept, d.status) for d in extractor.extract_text(text).diagnoses}

@@ -19,7 +19,7 @@ _TITLE = re.compile(r"(?i:\b(?P<title>nurse\s+practitioner|physician\s+assistant
 PROVIDER_CREDENTIALS = frozenset({"MD", "DO", "NP", "FNP", "FNP-C", "FNP-BC", "ANP", "AGNP", "DNP", "APRN", "PA", "PA-C", "MBBS", "NP-C"})
 _NOT_NAMES = {"The", "Patient", "Pt", "Injection", "Given", "Administered", "Site", "Route", "Dose", "Lot", "Left",
               "Right", "Office", "Present", "In", "Was", "Is", "Clinic", "Today", "Vitamin", "Supervising", "Provider", "Physician", "Nurse",
-              "Per", "By", "Tolerated", "At", "Available", "Here", "Today", "Onsite", "Supervised", "Supervising", "Pt", "Well", "No", "Denies", "In", "On", "Via", "Was", "Is", "Present", "Available", "And", "With", "Who"}
+              "Per", "By", "Dr", "Doctor", "Tolerated", "At", "Available", "Here", "Today", "Onsite", "Supervised", "Supervising", "Pt", "Well", "No", "Denies", "In", "On", "Via", "Was", "Is", "Present", "Available", "And", "With", "Who"}
 
 
 def norm_credential(raw: str | None) -> str | None:

@@ -75,3 +75,22 @@ def test_em_cases(extractor, text, expected):
 def test_supervision_phrasings(extractor, text, expected):
     sup = extractor.extract_text(text).supervision
     assert {(s.name.split()[-1] if s.name else None, s.presence) for s in sup} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+ ("Dr. Morales immediately available in suite.", ("Morales","in_office")),
+ ("NP Kim on the floor during injection.", ("Kim","in_office")),
+ ("MD offsite, covering by phone: Dr. Reyes.", ("Reyes","absent")),
+ ("Supervising: Dr. Yuen (video).", ("Yuen","virtual")),
+ ("Dr. Patel was in the building at the time of the injection.", ("Patel","in_office")),
+ ("Supervising physician Dr. Lin present in office suite.", ("Lin","in_office")),
+ ("Direct supervision: Maria Gomez, NP - onsite.", ("Gomez","in_office")),
+ ("Dr. Stone at the hospital today; no provider in clinic.", ("Stone","absent")),
+ ("Incident-to: Dr. Abara in clinic.", ("Abara","in_office")),
+ ("Provider (Dr. Tran) available via Zoom video throughout.", ("Tran","virtual")),
+ ("Supervising provider: Dr. Walsh.", ("Walsh","unknown")),
+ ("Dr. Ng was reachable by telephone only.", ("Ng","absent")),
+])
+def test_presence_phrasings(extractor, text, expected):
+    sup = extractor.extract_text(text).supervision
+    assert expected in {(s.name.split()[-1] if s.name else None, s.presence) for s in sup}

@@ -94,3 +94,17 @@ def test_supervision_phrasings(extractor, text, expected):
 def test_presence_phrasings(extractor, text, expected):
     sup = extractor.extract_text(text).supervision
     assert expected in {(s.name.split()[-1] if s.name else None, s.presence) for s in sup}
+
+
+@pytest.mark.parametrize("text, expected", [
+ ("S: Here for B12. Also has had a cough x5 days, no fever.\nO: Lungs clear. T 98.6.\nA/P: 1. Acute bronchitis - supportive care, benzonatate 100 mg TID prn. 2. PA - B12 1000 mcg IM given.", True),
+ ("Nurse visit. Pt here for monthly B12. BP 122/80, P 72. Cyanocobalamin 1000 mcg IM given L deltoid. Tolerated well. No complaints. Continue monthly.", False),
+ ("CC: B12 shot, knee pain\nHPI: L knee pain 2 wks after fall, swelling.\nExam: L knee effusion, ROM limited.\nAssessment: L knee sprain; PA.\nPlan: Knee x-ray, ice, ibuprofen 600 mg TID x7d. B12 given today.", True),
+ ("HPI: f/u B12 deficiency. Reports new numbness in both feet x1 month.\nExam: decreased vibration sense at toes, Romberg positive.\nA/P: B12 deficiency with new neuropathy - increase cyanocobalamin to weekly x4, check MMA and homocysteine, neurology referral.", True),
+ ("Pt in for B12 injection. Doing well, energy good, no new symptoms. Vitals stable. B12 1000 mcg IM R deltoid. RTC 1 month.", False),
+ ("Subjective: monthly B12 visit, also BP high at home 150s.\nObjective: BP 152/94.\nAssessment: HTN uncontrolled - increase lisinopril to 20 mg daily, recheck 2 wks. Pernicious anemia - B12 given.", True),
+ ("Injection visit. Pt reports she feels fine. Denies numbness or tingling. B12 given IM. Next in 4 wks.", False),
+ ("A: Vitamin B12 deficiency, stable on monthly injections.\nP: Continue cyanocobalamin 1000 mcg IM monthly. Given today.", False),
+])
+def test_em_visits(extractor, text, expected):
+    assert extractor.extract_text(text).em.separately_identifiable is expected

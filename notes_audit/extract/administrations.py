@@ -36,7 +36,7 @@ _ROUTE_PATTERNS = [
 ]
 _UNCHECKED = re.compile(r"(?:\[\s*\]|☐|\(\s*\)|_{2,})\s*$")
 _SITE = re.compile(
-    r"(?:(?P<side>left|right|lt\.?|rt\.?|\bL\b|\bR\b|bilateral)\s*)?"
+    r"\b(?:(?P<side>left|right|lt\.?|rt\.?|\bL\b|\bR\b|bilateral)\s*)?"
     r"(?P<part>deltoid|ventro[\s-]?gluteal|dorso[\s-]?gluteal|gluteus(?:\s+medius)?|gluteal|glute|vastus\s+lateralis|"
     r"(?:upper\s+)?(?:outer\s+)?(?:arm|thigh)|buttock|hip|abdomen|abd\b|upper\s+outer\s+quadrant)"
     r"(?:\s*(?:muscle)?\s*[,(]?\s*(?P<side2>left|right|\bL\b|\bR\b|lt|rt)\b\)?)?", I)

@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from notes_audit.errors import InputError
-from notes_audit.evaluate.metrics import prf
+from notes_audit.evaluate.metrics import prf, prf_dict
 from notes_audit.evidence.model import NoteEvidence
 from notes_audit.extract import Extractor
 
@@ -67,12 +68,33 @@ class ExtractionScore:
     def prf(self, kind: str) -> tuple[float, float, float]:
         return prf(self.tp[kind], self.fp[kind], self.fn[kind])
 
+    def micro(self) -> tuple[float, float, float]:
+        return prf(sum(self.tp.values()), sum(self.fp.values()), sum(self.fn.values()))
+
     def table(self) -> str:
         rows = [f"{'fact type':<16}{'P':>7}{'R':>7}{'F1':>7}{'TP':>6}{'FP':>6}{'FN':>6}"]
         for k in FACT_TYPES:
             p, r, f = self.prf(k)
             rows.append(f"{k:<16}{p:>7.3f}{r:>7.3f}{f:>7.3f}{self.tp[k]:>6}{self.fp[k]:>6}{self.fn[k]:>6}")
+        p, r, f = self.micro()
+        rows.append(f"{'(micro average)':<16}{p:>7.3f}{r:>7.3f}{f:>7.3f}{sum(self.tp.values()):>6}"
+                    f"{sum(self.fp.values()):>6}{sum(self.fn.values()):>6}")
         return "\n".join(rows) + f"\n({self.notes} notes)"
+
+    def to_dict(self, include_errors: bool = False) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "notes": self.notes,
+            "fact_types": {k: prf_dict(self.tp[k], self.fp[k], self.fn[k]) for k in FACT_TYPES},
+            "micro": prf_dict(sum(self.tp.values()), sum(self.fp.values()), sum(self.fn.values())),
+        }
+        if include_errors:
+            d["errors"] = [{"note_id": n, "fact_type": k, "missed": sorted(map(_jsonable, m), key=str),
+                            "spurious": sorted(map(_jsonable, s), key=str)} for n, k, m, s in self.errors]
+        return d
+
+
+def _jsonable(key: tuple) -> list:
+    return list(key)
 
 
 def load_gold_corpus(root: Path) -> list[tuple[str, str, dict]]:

@@ -19,6 +19,7 @@ from spacy.tokens import Doc
 # unless the period ends a common abbreviation or a single capital (an initial). The abbreviation is
 # checked only where punctuation is found: lookbehinds at every character cost more than the rest.
 _ABBREV = re.compile(r"(?:\b(?:Dr|Mr|Ms|Mrs|St|vs|No|e\.g|i\.e|p\.o|b\.i\.d|t\.i\.d|q\.d|I\.M|S\.C|approx|Jr)|\b[A-Z])\Z")
+_LIST_NUMBER = re.compile(r"(?:^|[\s,(])\d{1,2}$")
 _SENT_END = re.compile(r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9•\-*])")
 # Flattened line breaks: ".,  " / ":,  " / ",  1." / ",  -" after end punctuation or before a list item.
 _FLAT = re.compile(r"(?<=[.:;!?]),\s+|,\s{2,}(?=(?:\d{1,2}[.)]|[-*•]|[A-Z][A-Za-z /&]{2,40}:))")
@@ -35,6 +36,9 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     for m in _SENT_END.finditer(text):
         if _ABBREV.search(text, max(0, m.start() - 8), m.start()):
             continue
+        if _LIST_NUMBER.search(text[max(0, m.start() - 4):m.start()]) and (
+                m.start() <= 2 or not text[m.start() - 3].isdigit()):
+            continue  # "1. Pernicious anemia": a list number, not a sentence end
         if text.startswith("...", m.start()) and m.end() < len(text) and text[m.end()].isdigit():
             continue  # dot leaders of a lab table: "VITAMIN B12 ........ 204 pg/mL"
         cuts.add(m.end())

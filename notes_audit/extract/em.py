@@ -68,14 +68,32 @@ _NON_VISIT = re.compile(r"\b(?:telephone|phone\s+(?:note|call|encounter|message)
 _PAST_CHANGE = re.compile(r"\b(?:19|20)\d\d\b|\bpreviously\b|\bago\b|\blast\s+year\b|\bhad\s+been\b", L)
 
 
-def assess_em(text: str, lowered: str, sentences: list[tuple[int, int]], section_at) -> EmEvidence:
-    if _NON_VISIT.search(lowered, 0, 250):
+def is_non_visit(lowered: str) -> bool:
+    return bool(_NON_VISIT.search(lowered, 0, 250))
+
+
+def assess_em(text: str, lowered: str, sentences: list[tuple[int, int]], section_at,
+              classifier=None) -> EmEvidence:
+    """The rules find the problems and their evidence; the decision is the classifier's when one is
+    given (it measured better on held-out notes, models/README.md), else the rules'."""
+    if is_non_visit(lowered):
         return EmEvidence(False, [], [])
+    decision, problems, spans = _rules_em(text, lowered, sentences, section_at)
+    if classifier is not None:
+        decision = classifier.predict(text)
+    if not decision:
+        return EmEvidence(False, [], [])
+    return EmEvidence(True, list(dict.fromkeys(problems)), spans)
+
+
+def _rules_em(text: str, lowered: str, sentences: list[tuple[int, int]], section_at
+              ) -> tuple[bool, list[str], list[EvidenceSpan]]:
+    """The rules' decision, and the problems and sentences they found (the evidence either way)."""
     starts = [s for s, _ in sentences]
     has_hx = bool(_HISTORY_OR_EXAM.search(lowered)) or any(
         section_at(s0) in _HISTORY_OR_EXAM_SECTIONS for s0 in starts)
     if not has_hx:
-        return EmEvidence(False, [], [])
+        return False, [], []
     reeval = {k for k in _sentences_hit(_REEVAL, lowered, starts)
               if k >= 0 and not _PAST_CHANGE.search(lowered, *sentences[k])}
     routine = _sentences_hit(_B12_ROUTINE, lowered, starts)
@@ -111,9 +129,7 @@ def assess_em(text: str, lowered: str, sentences: list[tuple[int, int]], section
             spans.append(EvidenceSpan((s0, s1), text[s0:s1]))
         if k in managing:
             managed = True
-    if not (problems and managed):
-        return EmEvidence(False, [], [])
-    return EmEvidence(True, list(dict.fromkeys(problems)), spans)
+    return bool(problems and managed), problems, spans
 
 
 _LOADING = re.compile(

@@ -13,6 +13,7 @@ from notes_audit.evidence.vocab import CONCEPT_ICD10
 from notes_audit.extract import administrations as adm
 from notes_audit.extract.assertion import ConTextAsserter, default_asserter, sentence_index
 from notes_audit.extract.em import assess_em, find_loading_phase
+from notes_audit.extract.em_model import EmClassifier, default_classifier
 from notes_audit.extract.labs import find_date, read_numeric, read_qualitative
 from notes_audit.extract.sections import section_of
 from notes_audit.extract.rulefiles import lower_same_length
@@ -59,8 +60,9 @@ def _number(v: float | None) -> float | int | None:
 
 
 class EvidenceBuilder:
-    def __init__(self, asserter: ConTextAsserter) -> None:
+    def __init__(self, asserter: ConTextAsserter, em_classifier: EmClassifier | None = None) -> None:
         self.asserter = asserter
+        self.em_classifier = em_classifier
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.evidence = self.build(doc.text, doc._.sentence_spans, doc._.note_sections, doc._.targets)
@@ -145,11 +147,11 @@ class EvidenceBuilder:
             visit = provider_of_visit(text)
             if visit is not None:
                 ev.supervision = [s for s in ev.supervision if s.presence != visit.presence] + [visit]
-        ev.em = assess_em(text, lowered, sentences, section_at)
+        ev.em = assess_em(text, lowered, sentences, section_at, self.em_classifier)
         ev.loading_phase = find_loading_phase(text, lowered)
         return ev
 
 
-@Language.factory("notes_audit_evidence", default_config={})
-def make_evidence_builder(nlp: Language, name: str) -> EvidenceBuilder:
-    return EvidenceBuilder(default_asserter())
+@Language.factory("notes_audit_evidence", default_config={"use_em_model": True})
+def make_evidence_builder(nlp: Language, name: str, use_em_model: bool) -> EvidenceBuilder:
+    return EvidenceBuilder(default_asserter(), default_classifier() if use_em_model else None)

@@ -22,7 +22,7 @@ _DOSE_VOLUME = re.compile(
     r"(?P<conc>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<unit>mcg|µg|μg|ug|mg)\s*/\s*(?:1\s*)?ml", I)
 _CONC_THEN_VOLUME = re.compile(
     r"(?P<conc>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<unit>mcg|µg|μg|ug|mg)\s*/\s*(?:1\s*)?ml"
-    r"[^.\n]{0,30}?(?:\b(?:inject|give|gave|administer(?:ed)?|dose|amount|volume)\s*:?\s*)?(?P<vol>\d+(?:\.\d+)?)\s*(?:ml|cc)\b", I)
+    r"[^.]{0,40}?(?:\b(?:inject|give|gave|administer(?:ed)?|dose|amount|volume)\s*:?\s*)?(?P<vol>\d+(?:\.\d+)?)\s*(?:ml|cc)\b", I)
 _DOSE = re.compile(
     r"(?<![\d.])(?P<val>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|\.\d+)\s*(?P<unit>mcg|µg|μg|ug|micrograms?|mg|milligrams?)\b"
     r"(?!\s*/\s*(?:kg|day|d\b|week|wk))", I)
@@ -59,14 +59,14 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                         r"\bdid\s+not\s+(?:give|receive|administer|get)|\bwas\s+not\s+(?:given|administered)|\bnot\s+today\b|\bcancel+ed\b", I)),
     ("historical", re.compile(r"\blast\s+(?:[\w-]+\s+){0,2}?(?:injection|dose|shot|b-?12|given|received|administered)|\bpreviously\b|\bhas\s+been\s+(?:receiving|getting|on|taking)|"
                               r"\bhad\s+been\b|\bin\s+the\s+past\b|\bused\s+to\b|\bat\s+(?:an?\s+)?(?:another|outside|other|different)\s+(?:clinic|office|facility|provider|practice)|"
-                              r"\bago\b|\bprior\s+(?:injection|dose|shot)s?|\bwas\s+on\b|\bhistory\s+of\b|\bh/o\b|\bsince\s+(?:19|20)\d\d|\bgets\s+(?:her|his|their|b-?12|monthly|it)|"
+                              r"\bago\b|\bprior\s+(?:injection|dose|shot)s?|\bwas\s+on\b(?!\s+(?:site|the\s+(?:unit|floor|premises)|premises|call|duty))|\bhistory\s+of\b|\bh/o\b|\bsince\s+(?:19|20)\d\d|\bgets\s+(?:her|his|their|b-?12|monthly|it)|"
                               r"\breceives\b|\bhas\s+had\b|\bself[-\s]?(?:administers?|injects?)\b|\bat\s+home\b|\bin\s+(?:19|20)\d\d\b|\bx\s*\d+\s*(?:yrs?|years?|months?|mos)\b|\bfor\s+(?:the\s+(?:past|last)\s+)?\d+\s+(?:years?|yrs)\b", I)),
     ("given", re.compile(r"\bgiven\b(?!\s+(?:that|this|its|intact|ongoing|persistent|recent|current|concerns?|risks?|"
                          r"history|age|findings|symptoms|results?|normal|low|high|borderline|metformin|ppi|absence|presence|lack))|(?<!self-)(?<!self\s)\badministered\b|\binjected\b|\bgave\b|\breceived\s+(?:today|her|his|the|b-?12|\d)|\btolerated\b|"
                          r"\binjection\s+(?:performed|completed|done)|\bcompleted\b|\bperformed\b|\bdone\b|☒|\[\s*[xX✓✔]\s*\]\s*(?:given|administered|yes)|"
                          r"\badmin(?:istered)?\s+(?:today|in\s+clinic)|\bgiven\s+today|\bwas\s+injected|\bpt\s+received|\bpatient\s+received|"
-                         r"\bdrew\s+up\b|\bdrawn\s+(?:up|from)\b|\binitial(?:s|ed)\b|\b(?:given|admin(?:istered)?)\s+(?:at\s+)?\d{1,2}:\d{2}", I)),
-    ("ordered", re.compile(r"\border(?:ed|s)?\b|\bprescri(?:bed|be|ption)\b|\brx\b|\be-?prescribed\b|\bsent\s+to\s+(?:the\s+)?pharmacy|"
+                         r"\bdrew\s+up\b|\bdrawn\s+(?:up|from)\b|\binitial(?:s|ed)\b|(?-i:\b\d{1,2}:\d{2}\s+[A-Z]{2,3}\b)|\b(?:given|admin(?:istered)?)\s+(?:at\s+)?\d{1,2}:\d{2}", I)),
+    ("ordered", re.compile(r"\border(?:ed|s)?\b|\bprescri(?:bed|be|ption)\b|\brx\b(?!\s*#)|\be-?prescribed\b|\bsent\s+to\s+(?:the\s+)?pharmacy|"
                            r"\bstart(?:ed|ing)?\b|\binitiat\w+|\bbegin\b|\brefill|\bx\s*1\s+now\b|\bnow\s*x\s*1\b|\bstat\b|\bonce\s+now\b", I)),
     ("planned", re.compile(r"\bnext\s+(?:injection|dose|shot|appointment|appt|visit|b-?12)|\bwill\s+(?:give|start|administer|continue|receive|return|begin|get|resume|repeat)|"
                            r"\bplan(?:ned|s)?\b|\bto\s+(?:start|begin|receive|continue|resume)\b|\bcontinue\b|\bschedul\w+|\bdue\b|\breturn\s+(?:in|for)|"
@@ -75,6 +75,7 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
 _WEAK_HISTORICAL = re.compile(r"\bon\s+(?:(?:lifelong|monthly|weekly|daily|maintenance|regular|oral|im|chronic)\s+)*(?:vitamin\s+|vit\.?\s*)?"
                               r"(?:b-?12|\w*cobalamin|injections?|shots?)\b|\btakes?\b|\btaking\b|\bon\s+(?:oral|sublingual|monthly|weekly|daily)\b|\bcurrently\s+on\b|\bdaily\b|\bqd\b|\bonce\s+daily\b", I)
 _STRONG_GIVEN_TODAY = re.compile(r"\b(?:given|administered|injected)\s+(?:today|in\s+(?:the\s+)?(?:clinic|office))|"
+                                 r"(?-i:\b\d{1,2}:\d{2}\s+[A-Z]{2,3}\b)|"  # a MAR cell: time given and initials
                                  r"\b(?:first|1st|initial|today'?s)\s+(?:dose|injection|shot)\s+(?:was\s+)?(?:given|administered)", I)
 # "here for her B12 shot", "in for scheduled monthly B-12 inj": the visit's purpose, the same event as
 # what the note says happened today — not an event of its own.
@@ -263,7 +264,9 @@ def _status(text: str, m: Mention) -> str:
         if status in cues:
             return status
     if "given" in cues:
-        return "historical" if "historical" in cues else "given"
+        if "historical" in cues and not _STRONG_GIVEN_TODAY.search(text, s0, s1):
+            return "historical"  # "last given 3/1"
+        return "given"
     if "historical" in cues:
         return "historical"
     block = _cues(text, s1, m.window[1])

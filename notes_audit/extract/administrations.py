@@ -60,15 +60,15 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("historical", re.compile(r"\blast\s+(?:[\w-]+\s+){0,2}?(?:injection|dose|shot|b-?12|given|received|administered)|\bpreviously\b|\bhas\s+been\s+(?:receiving|getting|on|taking)|"
                               r"\bhad\s+been\b|\bin\s+the\s+past\b|\bused\s+to\b|\bat\s+(?:an?\s+)?(?:another|outside|other|different)\s+(?:clinic|office|facility|provider|practice)|"
                               r"\bago\b|\bprior\s+(?:injection|dose|shot)s?|\bwas\s+on\b(?!\s+(?:site|the\s+(?:unit|floor|premises)|premises|call|duty))|\bhistory\s+of\b|\bh/o\b|\bsince\s+(?:19|20)\d\d|\bgets\s+(?:her|his|their|b-?12|monthly|it)|"
-                              r"\breceives\b|\bhas\s+had\b|\bself[-\s]?(?:administers?|injects?)\b|\bat\s+home\b|\bin\s+(?:19|20)\d\d\b|\bx\s*\d+\s*(?:yrs?|years?|months?|mos)\b|\bfor\s+(?:the\s+(?:past|last)\s+)?\d+\s+(?:years?|yrs)\b", I)),
-    ("given", re.compile(r"\bgiven\b(?!\s+(?:that|this|its|intact|ongoing|persistent|recent|current|concerns?|risks?|"
-                         r"history|age|findings|symptoms|results?|normal|low|high|borderline|metformin|ppi|absence|presence|lack))|(?<!self-)(?<!self\s)\badministered\b|\binjected\b|\bgave\b|\breceived\s+(?:today|her|his|the|b-?12|\d)|\btolerated\b|"
+                              r"\breceives\b|\bhas\s+had\b|\byesterday\b|\blast\s+(?:week|month)\b|\bself[-\s]?(?:administers?|injects?)\b|\bat\s+home\b|\bin\s+(?:19|20)\d\d\b|\bx\s*\d+\s*(?:yrs?|years?|months?|mos)\b|\bfor\s+(?:the\s+(?:past|last)\s+)?\d+\s+(?:years?|yrs)\b", I)),
+    ("given", re.compile(r"(?<!be\s)\bgiven\b(?!\s+(?:that|this|its|intact|ongoing|persistent|recent|current|concerns?|risks?|"
+                         r"history|age|findings|symptoms|results?|normal|low|high|borderline|metformin|ppi|absence|presence|lack))|(?<!self-)(?<!self\s)\badministered\b|\binjected\b|\bgave\b(?!\s+(?:a\s+)?(?:verbal\s+|telephone\s+|phone\s+|new\s+)?(?:order|rx|prescription|instructions?))|\breceived\s+(?:today|her|his|the|b-?12|\d)|\btolerated\b|"
                          r"\binjection\s+(?:performed|completed|done)|\bcompleted\b|\bperformed\b|\bdone\b|☒|\[\s*[xX✓✔]\s*\]\s*(?:given|administered|yes)|"
                          r"\badmin(?:istered)?\s+(?:today|in\s+clinic)|\bgiven\s+today|\bwas\s+injected|\bpt\s+received|\bpatient\s+received|"
                          r"\bdrew\s+up\b|\bdrawn\s+(?:up|from)\b|\binitial(?:s|ed)\b|(?-i:\b\d{1,2}:\d{2}\s+[A-Z]{2,3}\b)|\b(?:given|admin(?:istered)?)\s+(?:at\s+)?\d{1,2}:\d{2}", I)),
     ("ordered", re.compile(r"\border(?:ed|s)?\b|\bprescri(?:bed|be|ption)\b|\brx\b(?!\s*#)|\be-?prescribed\b|\bsent\s+to\s+(?:the\s+)?pharmacy|"
                            r"\bstart(?:ed|ing)?\b|\binitiat\w+|\bbegin\b|\brefill|\bx\s*1\s+now\b|\bnow\s*x\s*1\b|\bstat\b|\bonce\s+now\b", I)),
-    ("planned", re.compile(r"\bnext\s+(?:injection|dose|shot|appointment|appt|visit|b-?12)|\bwill\s+(?:give|start|administer|continue|receive|return|begin|get|resume|repeat)|"
+    ("planned", re.compile(r"\brecommend\w*|\bnext\s+(?:injection|dose|shot|appointment|appt|visit|b-?12)|\bwill\s+(?:give|start|administer|continue|receive|return|begin|get|resume|repeat)|"
                            r"\bplan(?:ned|s)?\b|\bto\s+(?:start|begin|receive|continue|resume)\b|\bcontinue\b|\bschedul\w+|\bdue\b|\breturn\s+(?:in|for)|"
                            r"\bf/u\b|\bfollow[\s-]?up\b|\brtc\b|\bresume\b|\bupcoming\b|\bnext\s+(?:week|month)|\bre-?schedul\w*|\bcome\s+back\b", I)),
 ]
@@ -215,6 +215,8 @@ _FUTURE_OR_PAST = re.compile(r"\bnext\b|\bwill\b|\bdue\b|\bschedul\w*|\blast\b|\
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
+# Verbs that report an administration by themselves ("tolerated" or "done" could be about anything).
+_ADMIN_VERB = re.compile(r"(?<!be\s)\bgiven\b|\badministered\b|\binjected\b|\bgave\b|\bdrew\s+up\b", I)
 _DRUG_WORD = re.compile(r"cobal|b-?12|\bshot|\binjection|\binj\b|nascobal", I)
 
 
@@ -246,7 +248,7 @@ def _given_follows(text: str, lo: int, hi: int, max_sentences: int = 2) -> bool:
             if cues & {"declined", "held"}:
                 return False
             how = _route(text, pos, end, pos) or _site(text, pos, end, pos) or _dose(text, pos, end, pos)
-            if "given" in cues and how and not _FUTURE_OR_PAST.search(text, pos, end):
+            if _ADMIN_VERB.search(text, pos, end) and "given" in cues and how and not _FUTURE_OR_PAST.search(text, pos, end):
                 return True
         if brk:
             pos = brk.end()
@@ -325,7 +327,12 @@ def read_mention(text: str, m: Mention) -> Mention:
     m.attrs = a
     end = _own_block_end(text, s1, hi)
     a["documented_here"] = bool(_site(text, s0, end, m.end) or _LOT.search(text, s0, end) or _administered_by(text, s0, end))
-    m.attrs["status"] = "visit_reason" if is_visit_reason(text, m) else _status(text, m)
+    status = _status(text, m)
+    # The visit's purpose ("Pt here for cyanocobalamin 1000 mcg IM.") is today's event: its status comes
+    # from what the note says happened, here or in the drug mentions of the day (see merge).
+    if status not in ("given", "declined", "held") and is_visit_reason(text, m):
+        status = "visit_reason"
+    m.attrs["status"] = status
     if m.attrs["status"] == "given" and "administered_by" not in a:
         who = _auxiliary_in(text, lo, hi)
         if who:
@@ -343,10 +350,13 @@ def merge(text: str, mentions: list[Mention]) -> list[Administration]:
     for m in mentions:
         if m.attrs["status"] != "visit_reason":
             groups.setdefault((m.drug, m.attrs["status"]), []).append(m)
-    # The visit's purpose takes today's status (given, else held, else declined); alone, it says nothing.
-    today = next((st for st in ("given", "held", "declined") if any(k[1] == st for k in groups)), None)
-    if today is not None:
-        for m in reasons:
+    # The visit's purpose takes today's status for its drug (given, else held, else declined); alone,
+    # it says nothing.
+    for m in reasons:
+        today = next((st for st in ("given", "held", "declined")
+                      if any(k[1] == st and (k[0] in (m.drug, "b12_unspecified") or m.drug == "b12_unspecified")
+                             for k in groups)), None)
+        if today is not None:
             m.attrs["status"] = today
             groups.setdefault((m.drug, today), []).append(m)
     for (drug, status) in list(groups):

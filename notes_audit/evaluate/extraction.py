@@ -16,6 +16,9 @@ from notes_audit.evidence.model import NoteEvidence
 from notes_audit.extract import Extractor
 
 FACT_TYPES = ("labs", "diagnoses", "administrations", "supervision", "em")
+# Looser views of administrations, reported beside the strict key (not in the micro average): which
+# drug with which status, and the injections given today with their dose and route (what audits read).
+DETAIL_TYPES = ("admin (drug, status)", "given injections")
 
 
 def _f(v) -> float | None:
@@ -44,6 +47,9 @@ def gold_keys(g: dict) -> dict[str, set]:
                             for x in g.get("administrations") or []},
         "supervision": {(_surname(x.get("name")), x.get("presence")) for x in g.get("supervision") or []},
         "em": {("separately_identifiable",)} if (g.get("em") or {}).get("separately_identifiable") else set(),
+        "admin (drug, status)": {(x["drug"], x["status"]) for x in g.get("administrations") or []},
+        "given injections": {(x["drug"], _dose_mcg(x.get("dose_value"), x.get("dose_unit")), x.get("route"))
+                             for x in g.get("administrations") or [] if x["status"] == "given"},
     }
 
 
@@ -54,6 +60,9 @@ def predicted_keys(ev: NoteEvidence) -> dict[str, set]:
         "administrations": {(x.drug, x.status, _dose_mcg(x.dose_value, x.dose_unit), x.route) for x in ev.administrations},
         "supervision": {(_surname(x.name), x.presence) for x in ev.supervision},
         "em": {("separately_identifiable",)} if ev.em.separately_identifiable else set(),
+        "admin (drug, status)": {(x.drug, x.status) for x in ev.administrations},
+        "given injections": {(x.drug, _dose_mcg(x.dose_value, x.dose_unit), x.route)
+                             for x in ev.administrations if x.status == "given"},
     }
 
 
@@ -69,7 +78,7 @@ class ExtractionScore:
         return prf(self.tp[kind], self.fp[kind], self.fn[kind])
 
     def micro(self) -> tuple[float, float, float]:
-        return prf(sum(self.tp.values()), sum(self.fp.values()), sum(self.fn.values()))
+        return prf(*(sum(c[k] for k in FACT_TYPES) for c in (self.tp, self.fp, self.fn)))
 
     def table(self) -> str:
         rows = [f"{'fact type':<16}{'P':>7}{'R':>7}{'F1':>7}{'TP':>6}{'FP':>6}{'FN':>6}"]
@@ -77,15 +86,20 @@ class ExtractionScore:
             p, r, f = self.prf(k)
             rows.append(f"{k:<16}{p:>7.3f}{r:>7.3f}{f:>7.3f}{self.tp[k]:>6}{self.fp[k]:>6}{self.fn[k]:>6}")
         p, r, f = self.micro()
-        rows.append(f"{'(micro average)':<16}{p:>7.3f}{r:>7.3f}{f:>7.3f}{sum(self.tp.values()):>6}"
-                    f"{sum(self.fp.values()):>6}{sum(self.fn.values()):>6}")
+        rows.append(f"{'(micro average)':<16}{p:>7.3f}{r:>7.3f}{f:>7.3f}{sum(self.tp[k] for k in FACT_TYPES):>6}"
+                    f"{sum(self.fp[k] for k in FACT_TYPES):>6}{sum(self.fn[k] for k in FACT_TYPES):>6}")
+        rows.append("detail (not averaged):")
+        for k in DETAIL_TYPES:
+            p, r, f = self.prf(k)
+            rows.append(f"  {k:<22}{p:>7.3f}{r:>7.3f}{f:>7.3f}{self.tp[k]:>6}{self.fp[k]:>6}{self.fn[k]:>6}")
         return "\n".join(rows) + f"\n({self.notes} notes)"
 
     def to_dict(self, include_errors: bool = False) -> dict[str, Any]:
         d: dict[str, Any] = {
             "notes": self.notes,
             "fact_types": {k: prf_dict(self.tp[k], self.fp[k], self.fn[k]) for k in FACT_TYPES},
-            "micro": prf_dict(sum(self.tp.values()), sum(self.fp.values()), sum(self.fn.values())),
+            "detail": {k: prf_dict(self.tp[k], self.fp[k], self.fn[k]) for k in DETAIL_TYPES},
+            "micro": prf_dict(*(sum(c[k] for k in FACT_TYPES) for c in (self.tp, self.fp, self.fn))),
         }
         if include_errors:
             d["errors"] = [{"note_id": n, "fact_type": k, "missed": sorted(map(_jsonable, m), key=str),
@@ -123,7 +137,7 @@ def score_extraction(root: Path, extractor: Extractor | None = None) -> Extracti
         pred = predicted_keys(extractor.extract_text(text))
         want = gold_keys(gold)
         score.notes += 1
-        for k in FACT_TYPES:
+        for k in (*FACT_TYPES, *DETAIL_TYPES):
             score.tp[k] += len(pred[k] & want[k])
             score.fp[k] += len(pred[k] - want[k])
             score.fn[k] += len(want[k] - pred[k])

@@ -17,8 +17,11 @@ from notes_audit.extract.em_model import EmClassifier, default_classifier
 from notes_audit.extract.labs import find_date, read_numeric, read_qualitative
 from notes_audit.extract.sections import section_of
 from notes_audit.extract.rulefiles import lower_same_length
+from notes_audit.extract.targets import Target
 from notes_audit.extract.supervision import author_supervision, find_supervision, provider_of_visit
 
+_ANEMIA_DUE_TO = re.compile(r"an(?:a)?emia,?\s+(?:(?:likely|probably|most\s+likely)\s+)?(?:due\s+to|secondary\s+to|from|d/t|2/2|"
+                            r"caused\s+by|related\s+to|from\s+underlying)\s+(?:(?:her|his|the)\s+)?(?:vitamin\s+|vit\.?\s*)?$", re.I)
 _UNCHECKED_BOX = re.compile(r"(?:\[\s*\]|☐|\(\s*\))[ \t]*$")
 _QUALITATIVE_TESTS = {"intrinsic_factor_ab", "parietal_cell_ab"}
 _PARAGRAPH_LIMIT = 400  # chars after a drug mention that its template block may span
@@ -105,6 +108,8 @@ class EvidenceBuilder:
                                                   (t.start, t.end), text[t.start:t.end]))
                 continue
             if t.kind == "DX":
+                if t.value == "b12_deficiency" and _ANEMIA_DUE_TO.search(text, max(0, t.start - 60), t.start):
+                    t = Target(t.start, t.end, "DX:b12_deficiency_anemia")  # "megaloblastic anemia due to B12 deficiency"
                 ev.diagnoses.append(Diagnosis(t.value, _specific_icd10(t.value, text[t.start:t.end]), assertion(t),
                                               section_at(t.start), (t.start, t.end), text[t.start:t.end]))
                 continue

@@ -75,3 +75,12 @@ def test_unchecked_boxes_are_not_mentions(extractor, text, present, absent):
 ])
 def test_status_phrasings(extractor, text, expected):
     assert expected in {(d.concept, d.status) for d in extractor.extract_text(text).diagnoses}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Megaloblastic anemia due to B12 deficiency.", {"megaloblastic_anemia", "b12_deficiency_anemia"}),
+    ("Macrocytic anemia, likely secondary to vitamin B12 deficiency.", {"macrocytic_anemia", "b12_deficiency_anemia"}),
+    ("B12 deficiency without anemia.", {"b12_deficiency"}),
+])
+def test_anemia_due_to_b12_deficiency(extractor, text, expected):
+    assert {d.concept for d in extractor.extract_text(text).diagnoses} == expected

@@ -86,7 +86,14 @@ class ConTextAsserter:
     def status(self, text: str, target: Target, mods: list[Modifier], terms: list[tuple[int, int]],
                section: str | None) -> str:
         """The SPEC status: the first of PRIORITY that reaches the target, else `affirmed`."""
-        statuses = self.statuses(text, target, mods, terms, section)
+        reaching = self._reaching(text, target, mods, terms)
+        if reaching:
+            # The nearest trigger speaks for the target ("no supplementation raises concern for B12
+            # deficiency": uncertain, not negated); equally near ones fall back on PRIORITY.
+            nearest = min(gap for gap, _ in reaching)
+            statuses = {status for gap, status in reaching if gap == nearest}
+        else:
+            statuses = self._section_default(target, section)
         for s in PRIORITY:
             if s in statuses:
                 return s
@@ -95,7 +102,16 @@ class ConTextAsserter:
     def statuses(self, text: str, target: Target, mods: list[Modifier], terms: list[tuple[int, int]],
                  section: str | None) -> set[str]:
         """Every status whose trigger reaches the target (ConText's independent axes)."""
-        statuses = set()
+        return {status for _, status in self._reaching(text, target, mods, terms)} | self._section_default(target, section)
+
+    def _section_default(self, target: Target, section: str | None) -> set[str]:
+        default = self.section_statuses.get(section or "")
+        return {default} if default and target.kind == "DX" else set()
+
+    def _reaching(self, text: str, target: Target, mods: list[Modifier], terms: list[tuple[int, int]]
+                  ) -> list[tuple[int, str]]:
+        """(distance in characters, status) for every trigger whose scope reaches the target."""
+        reaching: list[tuple[int, str]] = []
         for mod in mods:
             if mod.start < target.end and target.start < mod.end:
                 continue  # a trigger inside the target ("no evidence of" is not part of a concept)
@@ -116,11 +132,8 @@ class ConTextAsserter:
             stops = (mod.rule.rule.metadata or {}).get("stop_at")
             if stops and any(stop in text[gap[0]:gap[1]] for stop in stops):
                 continue
-            statuses.add(STATUS_OF_CATEGORY[mod.rule.rule.category])
-        default = self.section_statuses.get(section or "")
-        if default and target.kind == "DX":
-            statuses.add(default)  # independent axis: "Social history: denies tobacco" is negated and historical
-        return statuses
+            reaching.append((gap[1] - gap[0], STATUS_OF_CATEGORY[mod.rule.rule.category]))
+        return reaching
 
 
 @lru_cache(maxsize=1)

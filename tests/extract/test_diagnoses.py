@@ -84,3 +84,16 @@ def test_status_phrasings(extractor, text, expected):
 ])
 def test_anemia_due_to_b12_deficiency(extractor, text, expected):
     assert {d.concept for d in extractor.extract_text(text).diagnoses} == expected
+
+
+@pytest.mark.parametrize("text, concept, status", [
+    ("B12 deficiency has been excluded (normal B12 and MMA).", "b12_deficiency", "negated"),
+    ("B12 deficiency has not been excluded.", "b12_deficiency", "uncertain"),
+    ("Macrocytic anemia with no supplementation raises concern for B12 deficiency.", "b12_deficiency", "uncertain"),
+    ("Z90.3 Acquired absence of stomach -- s/p distal gastrectomy 2015", "gastrectomy_status", "affirmed"),
+    ("Hx: Crohn's disease, hx ileal resection 2012 -> B12 malabsorption.", "malabsorption", "affirmed"),
+    ("Crohn's disease in remission, off meds.", "crohns_disease", "affirmed"),
+])
+def test_scope_and_nearest_trigger(extractor, text, concept, status):
+    found = {(d.concept, d.status) for d in extractor.extract_text(text).diagnoses}
+    assert (concept, status) in found, found

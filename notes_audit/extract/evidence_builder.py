@@ -27,7 +27,13 @@ _QUALITATIVE_TESTS = {"intrinsic_factor_ab", "parietal_cell_ab"}
 _PARAGRAPH_LIMIT = 400  # chars after a drug mention that its template block may span
 
 
+_ICD_WRITTEN = re.compile(r"([A-Z]\d{2})\.?(\w{0,4})")
+
+
 def _specific_icd10(concept: str, surface: str) -> str:
+    code = _ICD_WRITTEN.fullmatch(surface.strip())
+    if code:  # the code as written, dotted: "D518" -> "D51.8"
+        return code.group(1) + ("." + code.group(2) if code.group(2) else "")
     s = surface.lower()
     if concept == "b12_deficiency_anemia":
         if "diet" in s:

@@ -97,3 +97,13 @@ def test_anemia_due_to_b12_deficiency(extractor, text, expected):
 def test_scope_and_nearest_trigger(extractor, text, concept, status):
     found = {(d.concept, d.status) for d in extractor.extract_text(text).diagnoses}
     assert (concept, status) in found, found
+
+
+@pytest.mark.parametrize("text, concept, icd10", [
+    ("Dx: E53.8", "b12_deficiency", "E53.8"),
+    ("Indication: D51.8", "b12_deficiency_anemia", "D51.8"),
+    ("Z98.84 bariatric surgery status", "bariatric_surgery_status", "Z98.84"),
+    ("K90.0", "celiac_disease", "K90.0"),
+])
+def test_written_codes(extractor, text, concept, icd10):
+    assert (concept, icd10) in {(d.concept, d.icd10) for d in extractor.extract_text(text).diagnoses}

@@ -37,7 +37,7 @@ _ROUTE_PATTERNS = [
 _UNCHECKED = re.compile(r"(?:\[\s*\]|☐|\(\s*\)|_{2,})\s*$")
 _SITE = re.compile(
     r"\b(?:(?P<side>left|right|lt\.?|rt\.?|\bL\b|\bR\b|bilateral)\s*)?"
-    r"(?P<part>deltoid|ventro[\s-]?gluteal|dorso[\s-]?gluteal|gluteus(?:\s+medius)?|gluteal|glute|vastus\s+lateralis|"
+    r"(?P<part>deltoid|delt\b|ventro[\s-]?gluteal|dorso[\s-]?gluteal|gluteus(?:\s+medius)?|gluteal|glute|vastus\s+lateralis|"
     r"(?:upper\s+)?(?:outer\s+)?(?:arm|thigh)|buttock|hip|abdomen|abd\b|upper\s+outer\s+quadrant)"
     r"(?:\s*(?:muscle)?\s*[,(]?\s*(?P<side2>left|right|\bL\b|\bR\b|lt|rt)\b\)?)?", I)
 _LOT = re.compile(r"\blot\s*(?:#|no\.?|number|num)?\s*[:#]?\s*(?P<lot>[A-Z0-9][A-Z0-9\-]{2,})", I)
@@ -165,7 +165,7 @@ def _site(text: str, lo: int, hi: int, anchor: int) -> tuple[int, int, str] | No
         side = (m.group("side") or m.group("side2") or "").lower().rstrip(".")
         side = {"l": "left", "lt": "left", "r": "right", "rt": "right"}.get(side, side)
         part = " ".join(m.group("part").lower().split())
-        part = {"abd": "abdomen", "glute": "gluteal"}.get(part, part)
+        part = {"abd": "abdomen", "glute": "gluteal", "delt": "deltoid"}.get(part, part)
         cands.append((m.start(), m.end(), f"{side} {part}".strip()))
     return _nearest(cands, anchor)
 
@@ -247,7 +247,8 @@ def _given_follows(text: str, lo: int, hi: int, max_sentences: int = 2) -> bool:
             cues = _cues(text, pos, end)
             if cues & {"declined", "held"}:
                 return False
-            how = _route(text, pos, end, pos) or _site(text, pos, end, pos) or _dose(text, pos, end, pos)
+            how = (_route(text, pos, end, pos) or _site(text, pos, end, pos) or _dose(text, pos, end, pos)
+                   or re.search(r"\btoday\b|\bby\s+\w", text[pos:end], I))
             if _ADMIN_VERB.search(text, pos, end) and "given" in cues and how and not _FUTURE_OR_PAST.search(text, pos, end):
                 return True
         if brk:

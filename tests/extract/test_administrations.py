@@ -92,3 +92,22 @@ def test_volume_times_concentration(extractor, text, dose):
 ])
 def test_status_phrasings(extractor, text, expected):
     assert expected in {(a.drug, a.status) for a in extractor.extract_text(text).administrations}
+
+
+@pytest.mark.parametrize("text, expected", [
+ ("Nurse visit.\nB12 1000 mcg IM L deltoid.\nNo reaction.", ("b12_unspecified","given")),
+ ("Cyanocobalamin 1000mcg/1mL IM - R deltoid - lot 123A - exp 1/26 - JR RN", ("cyanocobalamin","given")),
+ ("Injection: Vitamin B12 1000 mcg | Route: IM | Site: LD | Time: 10:15 | By: K. Moss, MA", ("b12_unspecified","given")),
+ ("Starting B12 loading: cyanocobalamin 1000 mcg IM daily x7. Dose 1 given today by S. Park RN.", ("cyanocobalamin","given")),
+ ("Pt tolerated B12 injection without difficulty.", ("b12_unspecified","given")),
+ ("Vitamin B12 (cyanocobalamin) 1,000 mcg IM administered to LEFT DELTOID at 0930 by MA.", ("cyanocobalamin","given")),
+ ("Procedure: IM injection of cyanocobalamin 1000 mcg, right deltoid. Pt tolerated well.", ("cyanocobalamin","given")),
+ ("96372 - therapeutic injection: cyanocobalamin 1000 mcg IM, L delt.", ("cyanocobalamin","given")),
+ ("Gave pt her B-12, 1cc IM in R arm.", ("b12_unspecified","given")),
+ ("Monthly cyanocobalamin injection completed today; RTC 4 weeks.", ("cyanocobalamin","given")),
+ ("Cyanocobalamin 1000 mcg given PO.", ("cyanocobalamin","given")),
+ ("B12 injection deferred to next visit, pt ill.", ("b12_unspecified","held")),
+ ("Today: hydroxocobalamin 1 mg IM #2/6 - R glute.", ("hydroxocobalamin","given")),
+])
+def test_charted_administrations(extractor, text, expected):
+    assert expected in {(a.drug, a.status) for a in extractor.extract_text(text).administrations}

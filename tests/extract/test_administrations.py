@@ -111,3 +111,17 @@ def test_status_phrasings(extractor, text, expected):
 ])
 def test_charted_administrations(extractor, text, expected):
     assert expected in {(a.drug, a.status) for a in extractor.extract_text(text).administrations}
+
+
+@pytest.mark.parametrize("text, expected", [
+ ("Cyanocobalamin 1000 mcg IV push given over 2 min.", ("cyanocobalamin","given","IV")),
+ ("B12 1000 mcg administered intravenously in the infusion chair.", ("b12_unspecified","given","IV")),
+ ("Gave B12 1000 mcg SL tablet in clinic today.", ("b12_unspecified","given","SL")),
+ ("Nascobal 500 mcg intranasal administered in office.", ("cyanocobalamin","given","nasal")),
+ ("Cyanocobalamin 1000 mcg PO given in clinic with water.", ("cyanocobalamin","given","PO")),
+ ("B12 1000 mcg added to IV fluids and infused.", ("b12_unspecified","given","IV")),
+ ("Vitamin B12 injection given IV by RN.", ("b12_unspecified","given","IV")),
+ ("MA gave cyanocobalamin 1,000 mcg by mouth during the visit.", ("cyanocobalamin","given","PO")),
+])
+def test_non_injectable_routes_given(extractor, text, expected):
+    assert expected in {(a.drug, a.status, a.route) for a in extractor.extract_text(text).administrations}

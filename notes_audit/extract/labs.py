@@ -58,7 +58,7 @@ _DATE = re.compile(r"\b(?:\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2}|(?:jan|feb|m
 
 _PLAUSIBLE = {  # (min, max) in the standard unit; outside = not this test's result
     "b12": (20, 5000), "holotc": (1, 500), "mma": (0.01, 200), "homocysteine": (1, 300),
-    "folate": (0.5, 60), "hemoglobin": (2, 25), "mcv": (40, 160),
+    "folate": (0.5, 2000), "hemoglobin": (2, 25), "mcv": (40, 160),
 }
 
 

@@ -92,3 +92,26 @@ def test_threshold_in_a_rule_is_not_a_result(extractor):
 ])
 def test_result_verbs(extractor, text, test, value):
     assert (test, value) in [(x.test, x.value) for x in extractor.extract_text(text).labs]
+
+
+@pytest.mark.parametrize("text, expected", [
+ ("Cobalamin: 145 pg/mL (low)", ("b12",145,"deficient")),
+ ("Vit B12 level 189", ("b12",189,"deficient")),
+ ("B12 = 1,150 pg/mL (H)", ("b12",1150,"elevated")),
+ ("Serum cobalamin 110 pmol/L (ref 148-660)", ("b12",110,None)),
+ ("Methylmalonic acid, serum: 0.78 umol/L HIGH", ("mma",0.78,"elevated")),
+ ("MMA 312 nmol/L (ref <= 378)", ("mma",312,"normal")),
+ ("Homocysteine, plasma  22.4  umol/L  H", ("homocysteine",22.4,"elevated")),
+ ("Holotranscobalamin 19 pmol/L (L)", ("holotc",19,"deficient")),
+ ("RBC folate 520 ng/mL", ("folate",520,None)),
+ ("Hb 9.8", ("hemoglobin",9.8,None)),
+ ("MCV: 112 (H)", ("mcv",112,"elevated")),
+ ("Anti-intrinsic factor antibody: Detected", ("intrinsic_factor_ab",None,"positive")),
+ ("Parietal cell antibody - not detected", ("parietal_cell_ab",None,"negative")),
+ ("B12 was 98 in March", ("b12",98,"deficient")),
+ ("B12 level <100 pg/mL", ("b12",100,"deficient")),
+])
+def test_lab_report_styles(extractor, text, expected):
+    test, value, interpretation = expected
+    got = {(x.test, x.value, x.interpretation) for x in extractor.extract_text(text).labs}
+    assert any(g[0] == test and g[1] == value and (interpretation is None or g[2] == interpretation) for g in got), got

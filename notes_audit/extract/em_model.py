@@ -31,14 +31,13 @@ class EmClassifier:
     def probability(self, text: str) -> float:
         tokens = _TOKEN.findall(text.lower())
         grams = Counter(tokens)
-        grams.update(f"{a} {b}" for a, b in zip(tokens, tokens[1:]))
-        weights: dict[int, float] = {}
-        for gram, tf in grams.items():
-            j = self.vocabulary.get(gram)
-            if j is not None:
-                weights[j] = (1.0 + math.log(tf)) * self.idf[j]
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        z = self.intercept + sum(self.coef[j] * w / norm for j, w in weights.items())
+        grams.update(map(" ".join, zip(tokens, tokens[1:])))
+        vocabulary, idf, coef = self.vocabulary, self.idf, self.coef
+        # Only n-grams the model knows carry weight: intersect first (a set operation in C).
+        weights = [((1.0 + math.log(grams[g])) * idf[vocabulary[g]], vocabulary[g])
+                   for g in grams.keys() & vocabulary.keys()]
+        norm = math.sqrt(sum(w * w for w, _ in weights)) or 1.0
+        z = self.intercept + sum(coef[j] * w for w, j in weights) / norm
         return 1.0 / (1.0 + math.exp(-z))
 
     def predict(self, text: str) -> bool:

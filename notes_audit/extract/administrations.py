@@ -37,7 +37,7 @@ _ROUTE_PATTERNS = [
 _UNCHECKED = re.compile(r"(?:\[\s*\]|☐|\(\s*\)|_{2,})\s*$")
 _SITE = re.compile(
     r"\b(?:(?P<side>left|right|lt\.?|rt\.?|\bL\b|\bR\b|bilateral)\s*)?"
-    r"(?P<part>deltoid|delt\b|ventro[\s-]?gluteal|dorso[\s-]?gluteal|gluteus(?:\s+medius)?|gluteal|glute|vastus\s+lateralis|"
+    r"(?P<part>deltoid|delt\b|(?<=IM\s)(?-i:LD|RD)\b|ventro[\s-]?gluteal|dorso[\s-]?gluteal|gluteus(?:\s+medius)?|gluteal|glute|vastus\s+lateralis|"
     r"(?:upper\s+)?(?:outer\s+)?(?:arm|thigh)|buttock|hip|abdomen|abd\b|upper\s+outer\s+quadrant)"
     r"(?:\s*(?:muscle)?\s*[,(]?\s*(?P<side2>left|right|\bL\b|\bR\b|lt|rt)\b\)?)?", I)
 _LOT = re.compile(r"\blot\s*(?:#|no\.?|number|num)?\s*[:#]?\s*(?P<lot>[A-Z0-9][A-Z0-9\-]{2,})", I)
@@ -165,6 +165,8 @@ def _site(text: str, lo: int, hi: int, anchor: int) -> tuple[int, int, str] | No
         side = (m.group("side") or m.group("side2") or "").lower().rstrip(".")
         side = {"l": "left", "lt": "left", "r": "right", "rt": "right"}.get(side, side)
         part = " ".join(m.group("part").lower().split())
+        if m.group("part") in ("LD", "RD"):  # "IM LD": left deltoid
+            side, part = ("left" if m.group("part") == "LD" else "right"), "deltoid"
         part = {"abd": "abdomen", "glute": "gluteal", "delt": "deltoid"}.get(part, part)
         cands.append((m.start(), m.end(), f"{side} {part}".strip()))
     return _nearest(cands, anchor)
@@ -217,6 +219,9 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
 
 # Verbs that report an administration by themselves ("tolerated" or "done" could be about anything).
 _ADMIN_VERB = re.compile(r"(?<!be\s)\bgiven\b|\badministered\b|\binjected\b|\bgave\b|\bdrew\s+up\b", I)
+# Template answers that chart an administration: "Administered: [x] Yes", "Given: Y", "Status: Given".
+_CHARTED = re.compile(r"\b(?:given|administered|injection\s+given|status|action)\s*[:=]\s*(?:\[\s*[xX✓✔]\s*\]\s*|☒\s*|☑\s*)?"
+                      r"(?:yes\b|y\b|x\b|✓|✔|given\b|administered\b|completed\b|done\b)", I)
 _DRUG_WORD = re.compile(r"cobal|b-?12|\bshot|\binjection|\binj\b|nascobal", I)
 
 
@@ -249,6 +254,8 @@ def _given_follows(text: str, lo: int, hi: int, max_sentences: int = 2) -> bool:
                 return False
             how = (_route(text, pos, end, pos) or _site(text, pos, end, pos) or _dose(text, pos, end, pos)
                    or re.search(r"\btoday\b|\bby\s+\w", text[pos:end], I))
+            if _CHARTED.search(text, pos, end):
+                return True
             if _ADMIN_VERB.search(text, pos, end) and "given" in cues and how and not _FUTURE_OR_PAST.search(text, pos, end):
                 return True
         if brk:
@@ -272,6 +279,10 @@ def _status(text: str, m: Mention) -> str:
         return "given"
     if "historical" in cues:
         return "historical"
+    # A template's answer line just above the drug line ("Status: Administered").
+    para = text.rfind("\n\n", 0, s0)
+    if not in_history_section and _CHARTED.search(text, max(para + 2 if para != -1 else 0, s0 - 120), s0):
+        return "given"
     block = _cues(text, s1, m.window[1])
     for status in ("declined", "held"):
         if status in block:

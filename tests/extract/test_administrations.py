@@ -125,3 +125,20 @@ def test_charted_administrations(extractor, text, expected):
 ])
 def test_non_injectable_routes_given(extractor, text, expected):
     assert expected in {(a.drug, a.status, a.route) for a in extractor.extract_text(text).administrations}
+
+
+@pytest.mark.parametrize("text, expected", [
+ ("Medication: Cyanocobalamin 1000 mcg\nAdministered: [x] Yes [ ] No\nRoute: IM", ("cyanocobalamin","given")),
+ ("B12 injection: Y\nSite: L deltoid", ("b12_unspecified","given")),
+ ("Cyanocobalamin 1000 mcg IM ☑ given ☐ refused", ("cyanocobalamin","given")),
+ ("Vit B12 1000mcg IM x1 - done", ("b12_unspecified","given")),
+ ("Injection given: cyanocobalamin 1000 mcg", ("cyanocobalamin","given")),
+ ("Medication administered: Vitamin B-12 1000 mcg/mL, 1 mL", ("b12_unspecified","given")),
+ ("Immunizations/Injections: Cyanocobalamin 1,000 mcg IM RD. Pt tolerated.", ("cyanocobalamin","given")),
+ ("Tx: B12 1000 mcg IM (L) delt", ("b12_unspecified","given")),
+ ("12/03 B12 1000 mcg IM LD - KM, LPN", ("b12_unspecified","given")),
+ ("Cyanocobalamin 1000 mcg IM: GIVEN", ("cyanocobalamin","given")),
+ ("Status: Administered\nMedication: cyanocobalamin 1000 mcg IM", ("cyanocobalamin","given")),
+])
+def test_template_answers(extractor, text, expected):
+    assert expected in {(a.drug, a.status) for a in extractor.extract_text(text).administrations}

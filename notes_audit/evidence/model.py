@@ -195,11 +195,19 @@ class NoteEvidence:
         )
 
 
+# Values copied verbatim from a note (names, lot numbers, dates, problem words): `--no-text` drops them
+# too, keeping only spans and normalised values.
+_COPIED_FROM_NOTE = {"name": None, "lot": None, "date": None, "reference_range": None, "problems": []}
+
+
 def _strip_text(obj: Any) -> None:
-    """Remove note text (`text` beside a `span`) in place: `--no-text` keeps spans only."""
+    """Remove note text in place: `text` beside a `span`, and values copied from the note."""
     if isinstance(obj, dict):
         if "span" in obj and "text" in obj:
             del obj["text"]
+        for key, blank in _COPIED_FROM_NOTE.items():
+            if key in obj:
+                obj[key] = blank
         for v in obj.values():
             _strip_text(v)
     elif isinstance(obj, list):

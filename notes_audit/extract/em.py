@@ -80,19 +80,23 @@ def assess_em(text: str, lowered: str, sentences: list[tuple[int, int]], section
         return EmEvidence(False, [], [])
     decision, problems, spans = _rules_em(text, lowered, sentences, section_at)
     if classifier is not None:
-        decision = classifier.predict(text)
+        # An E/M needs history or exam content whatever the wording suggests.
+        decision = classifier.predict(text) and _has_history_or_exam(lowered, sentences, section_at)
     if not decision:
         return EmEvidence(False, [], [])
     return EmEvidence(True, list(dict.fromkeys(problems)), spans)
+
+
+def _has_history_or_exam(lowered: str, sentences: list[tuple[int, int]], section_at) -> bool:
+    return bool(_HISTORY_OR_EXAM.search(lowered)) or any(
+        section_at(s0) in _HISTORY_OR_EXAM_SECTIONS for s0, _ in sentences)
 
 
 def _rules_em(text: str, lowered: str, sentences: list[tuple[int, int]], section_at
               ) -> tuple[bool, list[str], list[EvidenceSpan]]:
     """The rules' decision, and the problems and sentences they found (the evidence either way)."""
     starts = [s for s, _ in sentences]
-    has_hx = bool(_HISTORY_OR_EXAM.search(lowered)) or any(
-        section_at(s0) in _HISTORY_OR_EXAM_SECTIONS for s0 in starts)
-    if not has_hx:
+    if not _has_history_or_exam(lowered, sentences, section_at):
         return False, [], []
     reeval = {k for k in _sentences_hit(_REEVAL, lowered, starts)
               if k >= 0 and not _PAST_CHANGE.search(lowered, *sentences[k])}

@@ -38,7 +38,14 @@ def credential_of_title(title: str) -> str:
 def _clean_name(name: str | None) -> str | None:
     if not name:
         return None
-    words = [w.title() if w.isupper() and len(w) > 2 else w for w in name.split()]
+    words = name.split()
+    # "Dr. Amanda Chen ZEBRA-7 present": once a name is in mixed case, an ALL-CAPS word ends it.
+    for k in range(1, len(words)):
+        if not words[0].isupper() and words[k].isupper() and len(words[k].strip(".")) > 1:
+            words = words[:k]
+            break
+    words = [w.title() if w.isupper() and len(w) > 2 else w for w in words]
+    words = [w for w in words if not w.endswith("-")]
     while words and words[0].rstrip(".").title() in _NOT_NAMES:
         words = words[1:]
     while words and words[-1].rstrip(".").title() in _NOT_NAMES:

@@ -29,7 +29,9 @@ def _quiet_medspacy_logging() -> None:
     try:
         from loguru import logger
 
-        logger.remove()
+        # Silence only medspaCy's and PyRuSH's own loggers; a host application's sinks stay.
+        for name in ("medspacy", "PyRuSH", "PyFastNER", "quicksectx"):
+            logger.disable(name)
     except Exception:  # pragma: no cover - loguru is a medspaCy dependency
         pass
     logging.getLogger("medspacy").setLevel(logging.WARNING)
@@ -67,7 +69,7 @@ class Extractor:
         return self.nlp_
 
     def extract_text(self, text: str) -> NoteEvidence:
-        return self.nlp(_clean(text))._.evidence
+        return _verbatim(self.nlp(_clean(text))._.evidence, text)
 
     def extract(self, note: Note) -> NoteEvidence:
         return _with_ids(self.extract_text(note.text), note)
@@ -75,7 +77,7 @@ class Extractor:
     def extract_many(self, notes: Iterable[Note]) -> Iterator[NoteEvidence]:
         pairs = ((_clean(n.text), n) for n in notes)
         for doc, note in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
-            yield _with_ids(doc._.evidence, note)
+            yield _with_ids(_verbatim(doc._.evidence, note.text), note)
 
 
 def _clean(text: str | None) -> str:
@@ -84,6 +86,15 @@ def _clean(text: str | None) -> str:
     if not text:
         return ""
     return text.replace("\x00", " ") if "\x00" in text else text
+
+
+def _verbatim(ev: NoteEvidence, text: str | None) -> NoteEvidence:
+    """Evidence text is cut from the note as read: where `_clean` replaced characters, re-cut it."""
+    if not text or "\x00" not in text:
+        return ev
+    for item in (*ev.labs, *ev.diagnoses, *ev.administrations, *ev.supervision, *ev.em.evidence, *ev.loading_phase):
+        item.text = text[item.span[0]:item.span[1]]
+    return ev
 
 
 def _with_ids(ev: NoteEvidence, note: Note) -> NoteEvidence:

@@ -75,7 +75,7 @@ def test_supervision_message_and_evidence():
     given, phone = admin(by=("M. Lopez", "MA")), sup(presence="absent")
     results = run([line("96372"), line("J3420", number=2)], [good_note(administrations=[given], supervision=[phone])])
     (finding,) = result_for(results, "96372").findings
-    assert finding.message == ("injection given by M. Lopez, MA; no supervising practitioner documented in the "
+    assert finding.message == ("injection given by MA; no supervising practitioner documented in the "
                                "office suite or by real-time audio and video (found: absent)")
     assert [e.span for e in finding.evidence] == [given.span, phone.span]
     early = run([line("96372", date="2019-06-01")], [good_note(date="2019-06-01", administrations=[given],

@@ -38,7 +38,9 @@ def _auxiliary_credential(text: str, rules: SupervisionRules) -> bool:
 
 
 def _who(person: Person) -> str:
-    return ", ".join(p for p in (person.name, person.credential) if p)
+    # The credential only: a message must not copy a name out of the note (it survives --no-text);
+    # the evidence span shows who it was.
+    return person.credential or "staff"
 
 
 @register

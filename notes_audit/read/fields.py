@@ -23,6 +23,7 @@ _DX_DOTTED = re.compile(r"[A-Z][0-9][0-9A-Z]\.[0-9A-Z]{1,4}", re.ASCII)
 _DX_PLAIN = re.compile(r"[A-Z][0-9][0-9A-Z](?:[0-9A-Z]{1,4})?", re.ASCII)
 _NPI = re.compile(r"([0-9]{10})(?:\.0+)?", re.ASCII)  # "1234567893.0": a spreadsheet float
 _LIST_SEPARATORS = re.compile(r"[;,]")
+MAX_WHOLE_DIGITS = 18  # a line number fits a signed 64-bit integer (Parquet, Spark)
 
 
 class FieldProblem(Exception):
@@ -69,7 +70,10 @@ def whole_number(value: str, column: str) -> int:
     """An integer >= 1; "2.0" is 2, "2.5" is not a line number."""
     if _WHOLE.fullmatch(value) is None:
         raise FieldProblem(column, "not a whole number", value)
-    number = int(value.split(".")[0])
+    digits = value.split(".")[0].lstrip("0")
+    if len(digits) > MAX_WHOLE_DIGITS:  # int() refuses over 4300 digits; int64 columns hold 18
+        raise FieldProblem(column, f"too large (more than {MAX_WHOLE_DIGITS} digits)", value)
+    number = int(digits or "0")
     if number < 1:
         raise FieldProblem(column, "must be 1 or more", value)
     return number
@@ -90,8 +94,14 @@ def units(value: str, column: str = "units") -> float:
     return number
 
 
+def ascii_upper(value: str) -> str:
+    """Upper-case ASCII text only: `str.upper` turns some non-ASCII letters into ASCII ones ("ß" ->
+    "SS", "ﬆ" -> "ST", "ı" -> "I"), which would make a garbage value look like a valid code."""
+    return value.upper() if value.isascii() else value
+
+
 def procedure_code(value: str, column: str = "code") -> str:
-    code = value.upper()
+    code = ascii_upper(value)
     if _CODE.fullmatch(code) is None:
         raise FieldProblem(column, "not a CPT code (5 digits, or 4 digits and F/T/U) or a HCPCS code "
                                    "(a letter A-V and 4 digits)", value)
@@ -132,7 +142,7 @@ def optional_npi(values: Values, column: str) -> str | None:
 
 
 def _pieces(value: str | None) -> list[str]:
-    """Split a `;`/`,` list, upper-case, drop empty pieces."""
+    """Split a `;`/`,` list, upper-case (ASCII only), drop empty pieces."""
     if value is None:
         return []
-    return [p.strip().upper() for p in _LIST_SEPARATORS.split(value) if p.strip()]
+    return [ascii_upper(p.strip()) for p in _LIST_SEPARATORS.split(value) if p.strip()]

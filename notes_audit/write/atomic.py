@@ -3,6 +3,9 @@
 The content goes to a temporary file in the target's directory (same file system, so the final
 `os.replace` is atomic), is flushed and fsynced, then replaces the target. On any exception,
 KeyboardInterrupt included, the temporary file is removed and the target is left as it was.
+
+A target that cannot be written (its directory is missing or not writable, the target is a
+directory) is an unusable argument: `InputError` naming the file (exit 2), not an internal error.
 """
 
 from __future__ import annotations
@@ -14,8 +17,15 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from notes_audit.errors import InputError
+
 PRIVATE_MODE = 0o600  # files holding note text: owner only
 DEFAULT_MODE = 0o666  # narrowed by the umask, as for any new file
+
+
+def cannot_write(path: Path, exc: OSError) -> InputError:
+    """The error for an output file that cannot be created or put in place."""
+    return InputError(f"cannot write the output file ({exc.strerror or type(exc).__name__})", file=str(path))
 
 
 def temp_path_for(path: Path) -> Path:
@@ -45,7 +55,10 @@ def atomic_writer(path: str | Path, mode: str = "w", private: bool = False, *,
     if mode not in ("w", "wb"):
         raise ValueError(f"atomic_writer mode must be 'w' or 'wb', not {mode!r}")
     path = Path(path)
-    temp, fd = _create_exclusive(path, private)
+    try:
+        temp, fd = _create_exclusive(path, private)
+    except OSError as exc:
+        raise cannot_write(path, exc) from None
     try:
         if mode == "wb":
             handle: IO[Any] = os.fdopen(fd, "wb")
@@ -60,7 +73,10 @@ def atomic_writer(path: str | Path, mode: str = "w", private: bool = False, *,
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temp, path)
+        try:
+            os.replace(temp, path)
+        except OSError as exc:  # e.g. the target is a directory
+            raise cannot_write(path, exc) from None
     except BaseException:
         temp.unlink(missing_ok=True)
         raise

@@ -8,6 +8,7 @@ set iteration: the same input gives the same bytes.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,8 @@ SEVERITY_RANK = {"warning": 1, "error": 2}
 VERDICT_LABELS = {"not_supported": "Not supported", "needs_review": "Needs review",
                   "supported": "Supported", "not_applicable": "Not applicable"}
 HEADER_KEYS = ("tool", "tool_version", "policy")  # summary keys the page header shows
+# Summary keys not shown: they change from run to run on the same input (summary.json has them).
+UNSTABLE_SUMMARY_KEYS = ("generated_at",)
 QUOTE_LIMIT = 160  # characters of evidence quoted beside a finding; the full span is in the note
 
 
@@ -249,12 +252,13 @@ def _line_view(index: int, encounter_anchor: str, result: LineResult,
 def _summary_cards(summary: Mapping[str, Any]) -> list[tuple[str, Any]]:
     """Top-level scalars in one "run" card, then a card per nested group (lines, by_verdict, ...).
 
-    Tool, policy and tool version are left out: the page header shows them.
+    Tool, policy and tool version are left out: the page header shows them; so is `generated_at`,
+    so that the same input gives the same bytes.
     """
     scalars: dict[str, Any] = {}
     groups: list[tuple[str, Any]] = []
     for key, value in summary.items():
-        if key in HEADER_KEYS:
+        if key in HEADER_KEYS or key in UNSTABLE_SUMMARY_KEYS:
             continue
         if isinstance(value, (Mapping, list, tuple)):
             groups.append((str(key), value))
@@ -293,7 +297,9 @@ def _humanize(key: Any) -> str:
     return key.replace("_", " ").capitalize() if key == key.lower() else key
 
 
+@functools.lru_cache(maxsize=1)
 def _template() -> jinja2.Template:
+    """The report template, compiled once per process (compiling costs more than rendering a small report)."""
     environment = jinja2.Environment(
         loader=jinja2.PackageLoader("notes_audit.write", "templates"),
         autoescape=True, undefined=jinja2.StrictUndefined,

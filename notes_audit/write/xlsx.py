@@ -6,15 +6,24 @@ two columns the reviewer fills in: a decision picked from a list and a free comm
 
 The workbook is streamed (openpyxl write-only mode) so 100k-row runs fit in memory, and saved
 atomically with mode 0600 because the rows can carry note text.
+
+No clock: the same findings and summary give the same bytes. openpyxl would stamp the document
+properties (created, modified) and every zip entry with the time of saving; both get a fixed time
+instead: SOURCE_DATE_EPOCH when set (reproducible builds), else 1980-01-01T00:00:00Z (the zip
+epoch). The summary's `generated_at` is not shown (summary.json has it).
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from copy import copy
 import json
 import math
+import os
 import re
+import shutil
+import zipfile
+from copy import copy
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +34,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.writer.excel import ExcelWriter
 
 from notes_audit import __version__
 from notes_audit.write.atomic import atomic_writer
@@ -71,13 +81,66 @@ EXCEL_CELL_LIMIT = 32767  # characters; Excel refuses to open a file with a long
 TRUNCATED = " …[truncated; see the JSONL output]"
 # Control characters the XLSX format cannot hold (openpyxl raises on them, quoting the value).
 ILLEGAL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Summary keys left out of the workbook: they change from run to run on the same input.
+UNSTABLE_SUMMARY_KEYS = frozenset({"generated_at"})
+ZIP_EPOCH = dt.datetime(1980, 1, 1)  # the earliest time a zip entry can hold
 
 
 def write_xlsx(rows: list[dict], path: Path, summary: dict) -> None:
     """Write the findings rows and the run summary as a workbook at `path` (atomic, mode 0600)."""
     workbook = build_workbook(rows, summary)
     with atomic_writer(Path(path), mode="wb", private=True) as out:
-        workbook.save(out)
+        save_reproducibly(workbook, out)
+
+
+def fixed_timestamp() -> dt.datetime:
+    """The time written into the workbook: SOURCE_DATE_EPOCH (UTC, naive) when set, else the zip epoch."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return max(ZIP_EPOCH, dt.datetime.fromtimestamp(int(epoch), dt.UTC).replace(tzinfo=None))
+    return ZIP_EPOCH
+
+
+class _FixedTimeZipFile(zipfile.ZipFile):
+    """A zip whose entries carry `date_time` instead of the current time (`writestr` by name) or the
+    source file's time (`write`: openpyxl's write-only sheets are staged in temporary files)."""
+
+    date_time: tuple[int, int, int, int, int, int] = ZIP_EPOCH.timetuple()[:6]
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):  # type: ignore[override]
+        info = zipfile.ZipInfo(str(arcname if arcname is not None else filename), date_time=self.date_time)
+        info.compress_type = self.compression if compress_type is None else compress_type
+        info.external_attr = 0o600 << 16
+        info.file_size = os.path.getsize(filename)  # lets `open` pick zip64 for a huge sheet
+        level = self.compresslevel if compresslevel is None else compresslevel
+        if level is not None:
+            info._compresslevel = level  # what ZipFile.write sets; `open(info, "w")` reads it
+        with open(filename, "rb") as source, self.open(info, "w") as target:
+            shutil.copyfileobj(source, target, 1024 * 1024)
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):  # type: ignore[override]
+        if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
+            info = zipfile.ZipInfo(zinfo_or_arcname, date_time=self.date_time)
+            info.compress_type = self.compression
+            info.external_attr = 0o600 << 16  # as ZipFile.writestr sets for a file given by name
+            zinfo_or_arcname = info
+            if compresslevel is None:
+                compresslevel = self.compresslevel
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+
+def save_reproducibly(workbook: Workbook, out: Any) -> None:
+    """`workbook.save(out)` without the clock: fixed document properties and zip entry times."""
+    stamp = fixed_timestamp()
+    archive = _FixedTimeZipFile(out, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
+    archive.date_time = stamp.timetuple()[:6]
+    workbook.properties.created = workbook.properties.modified = stamp
+    try:
+        ExcelWriter(workbook, archive).save()  # what workbook.save does, minus `modified = now`
+    except BaseException:
+        with contextlib.suppress(Exception):
+            archive.close()  # now, while `out` is open (later the garbage collector would complain)
+        raise
 
 
 def build_workbook(rows: Sequence[Mapping[str, Any]], summary: Mapping[str, Any]) -> Workbook:
@@ -234,7 +297,8 @@ def _write_summary_sheet(workbook: Workbook, summary: Mapping[str, Any]) -> None
     if not _find_tool_version(summary):
         sheet.append(["Tool version", __version__])
     styles = _CellStyles(sheet)
-    for row in summary_rows(summary):
+    stable = {k: v for k, v in summary.items() if k not in UNSTABLE_SUMMARY_KEYS}
+    for row in summary_rows(stable):
         bold = row.kind in ("section", "table_header")
         cells = [styles.cell("", _coerce("", value), always=bold or index == 0)
                  for index, value in enumerate(row.cells)]

@@ -3,6 +3,7 @@ import stat
 
 import pytest
 
+from notes_audit.errors import InputError
 from notes_audit.write.atomic import atomic_writer
 
 
@@ -87,6 +88,17 @@ def test_rejects_other_modes(tmp_path):
 
 
 def test_missing_directory_raises_without_leftovers(tmp_path):
-    with pytest.raises(FileNotFoundError):
+    # An output path that cannot be written is an unusable argument (exit 2), naming the file.
+    with pytest.raises(InputError, match="cannot write the output file") as info:
         with atomic_writer(tmp_path / "nope" / "out.txt"):
             pass
+    assert info.value.file == str(tmp_path / "nope" / "out.txt")
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_target_that_is_a_directory_raises_without_leftovers(tmp_path):
+    (tmp_path / "out.txt").mkdir()
+    with pytest.raises(InputError, match="cannot write the output file"):
+        with atomic_writer(tmp_path / "out.txt") as handle:
+            handle.write("x")
+    assert os.listdir(tmp_path) == ["out.txt"] and (tmp_path / "out.txt").is_dir()

@@ -6,7 +6,7 @@ so a line costs a few dictionary lookups and its own checks, not a scan of all n
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from notes_audit.audit.linker import DrugLineIndex, FixedNotes, NoteIndex, group_day_lines, in_scope
 from notes_audit.errors import InputError
@@ -38,11 +38,17 @@ class Auditor:
 
     def audit(self, lines: Iterable[ClaimLine], notes: NoteIndex[NoteEvidence] | FixedNotes[NoteEvidence]
               ) -> list[LineResult]:
-        lines = list(lines)
+        return list(self.iter_audit(lines, notes))
+
+    def iter_audit(self, lines: Iterable[ClaimLine], notes: NoteIndex[NoteEvidence] | FixedNotes[NoteEvidence]
+                   ) -> Iterator[LineResult]:
+        """One result per line, in input order, as each is judged: a scan writes them as they come
+        instead of holding every result (the indexes over the lines are built first)."""
+        lines = lines if isinstance(lines, list) else list(lines)
         days = group_day_lines(lines)
         drug_lines = DrugLineIndex(ln for ln in lines if self.policy.kind_of(ln.code) == DRUG)
-        return [self._audit_line(ln, days[(ln.patient_id, ln.service_date)], notes, drug_lines)
-                for ln in lines]
+        for ln in lines:
+            yield self._audit_line(ln, days[(ln.patient_id, ln.service_date)], notes, drug_lines)
 
     def _audit_line(self, line: ClaimLine, day_lines: Sequence[ClaimLine], notes, drug_lines) -> LineResult:
         day_notes = notes.for_line(line)

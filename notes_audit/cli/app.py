@@ -45,6 +45,11 @@ def _progress(description: str):
     return wrap
 
 
+class Engine(str, enum.Enum):
+    local = "local"
+    spark = "spark"
+
+
 @app.command()
 def scan(
     notes: Optional[Path] = typer.Option(None, help="Notes file (.csv/.jsonl/.parquet) or a directory of .txt."),
@@ -55,13 +60,17 @@ def scan(
     out: Path = typer.Option(Path("out"), help="Output: .jsonl/.csv/.xlsx/.html file, or a directory for all of them."),
     fail_on: Optional[FailOn] = typer.Option(None, help="Exit 3 when any line has this verdict or worse."),
     no_text: bool = typer.Option(False, "--no-text", help="Write spans only: no note text or evidence snippets."),
+    workers: Optional[int] = typer.Option(None, min=1, help="Processes for extraction (default: all cores)."),
+    engine: Engine = typer.Option(Engine.local, help="local: this machine; spark: PySpark (local[*], needs the "
+                                                     "'spark' extra)."),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log progress counts (never note text)."),
 ) -> None:
     """Audit claim lines against the notes; write findings. No arguments: the shipped demo corpus."""
     _setup_logging(verbose)
     from notes_audit.findings.model import VERDICT_RANK
-    from notes_audit.scan import run_scan, summary_of
-    from notes_audit.write.outputs import write_findings
+    from notes_audit.parallel import available_cores
+    from notes_audit.scan import prepare_scan, write_scan
+    from notes_audit.write.stream import formats_for
 
     try:
         if notes is None and claims is None:
@@ -74,19 +83,48 @@ def scan(
         elif notes is None or claims is None:
             raise InputError("scan needs both --notes and --claims (or neither, for the demo corpus)")
         # Only the HTML report shows whole notes; keep texts only when it will be written.
-        wants_html = out.suffix.lower() not in (".jsonl", ".csv", ".xlsx")
-        result = run_scan(notes, claims, roster, policy, lookback_days, keep_texts=wants_html and not no_text,
-                          progress=_progress("Extracting notes"))
-        summary = summary_of(result, {"notes": notes, "claims": claims, "roster": roster, "policy": policy})
-        paths = write_findings(result.results, out, summary, include_text=not no_text, note_texts=result.note_texts)
+        keep_texts = ".html" in formats_for(out) and not no_text
+        if engine is Engine.spark:
+            from notes_audit.spark.scan import prepare_spark_scan
+
+            prepared = prepare_spark_scan(notes, claims, roster, policy, lookback_days, keep_texts=keep_texts,
+                                          cores=workers)
+        else:
+            prepared = prepare_scan(notes, claims, roster, policy, lookback_days, keep_texts=keep_texts,
+                                    progress=_progress("Extracting notes"),
+                                    workers=workers or available_cores())
+        inputs = {"notes": notes, "claims": claims, "roster": roster, "policy": policy}
+        paths, _, counts = write_scan(prepared, out, include_text=not no_text, inputs=inputs)
     except InputError as exc:
         _fail(str(exc), 2)
     for p in paths:
         typer.echo(str(p), err=True)
     if fail_on is not None:
         threshold = VERDICT_RANK[fail_on.value]
-        if any(VERDICT_RANK[r.verdict] >= threshold for r in result.results):
+        if any(VERDICT_RANK[v] >= threshold for v, n in counts.verdicts.items() if n):
             raise typer.Exit(3)
+
+
+@app.command()
+def bench(
+    notes: int = typer.Option(2000, min=10, help="Notes in the throughput workload."),
+    quick: bool = typer.Option(False, "--quick", help="A small run (for tests): fewer notes, smaller sizes."),
+    mtsamples: Path = typer.Option(Path("../shared/data/mtsamples/mtsamples_subset.csv"),
+                                   help="Non-B12 notes (MTSamples subset CSV with a `text` column)."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the measurements as JSON."),
+    skip: list[str] = typer.Option([], "--skip", help="Skip a part: baseline, memory, workers, pathological."),
+) -> None:
+    """Measure throughput, claim-driven savings, memory, workers and pathological input (one run)."""
+    from notes_audit.bench.runner import BenchConfig, run_bench
+
+    try:
+        config = BenchConfig.make(notes=notes, quick=quick, mtsamples=mtsamples, skip=frozenset(skip))
+        report = run_bench(config, echo=lambda line: typer.echo(line, err=True))
+    except InputError as exc:
+        _fail(str(exc), 2)
+    typer.echo(report.table())
+    if json_out is not None:
+        report.write_json(json_out)
 
 
 @app.command()
@@ -116,13 +154,15 @@ def extract(
 def evaluate(
     gold: Path = typer.Option(..., help="An annotated corpus: corpora/extraction/<split> or an audit folder with gold.csv."),
     policy: str = typer.Option("medicare", help="Policy for audit corpora."),
+    lookback_days: int = typer.Option(365, min=0, help="Lookback for audit corpora (as for scan)."),
     errors: bool = typer.Option(False, "--errors", help="Also list every disagreement with the gold."),
+    as_json: bool = typer.Option(False, "--json", help="Print the scores as one JSON object (machine-readable)."),
 ) -> None:
-    """Score extraction (P/R/F1 per fact type) or audit (verdict accuracy, per-reason F1) against gold."""
+    """Score extraction (P/R/F1 per fact type) or audit (verdict accuracy, confusion, per-reason P/R/F1)."""
     from notes_audit.evaluate.report import evaluate_path
 
     try:
-        typer.echo(evaluate_path(gold, policy, errors))
+        typer.echo(evaluate_path(gold, policy, errors, as_json=as_json, lookback_days=lookback_days))
     except InputError as exc:
         _fail(str(exc), 2)
 

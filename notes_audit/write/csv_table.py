@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from notes_audit.findings.model import Finding, LineResult
 from notes_audit.write.atomic import atomic_writer
@@ -66,11 +66,24 @@ def csv_safe(column: str, value: Any) -> Any:
     return "'" + value
 
 
+class FindingsCsv:
+    """The findings table written row by row into an open text file (opened with newline="");
+    `write_findings_csv` and the streaming scan share it, so both give the same bytes."""
+
+    def __init__(self, handle: IO[str], include_text: bool = True) -> None:
+        self.header = columns(include_text)
+        self.include_text = include_text
+        self._writer = csv.writer(handle, lineterminator="\r\n")
+        self._writer.writerow(self.header)
+
+    def add(self, result: LineResult) -> None:
+        for row in finding_rows((result,), self.include_text):
+            self._writer.writerow([csv_safe(c, row[c]) for c in self.header])
+
+
 def write_findings_csv(results: Iterable[LineResult], path: str | Path, include_text: bool = True) -> None:
     """Write the findings table; with evidence text (note text) the file is 0600."""
-    header = columns(include_text)
     with atomic_writer(Path(path), "w", private=include_text, newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\r\n")
-        writer.writerow(header)
-        for row in finding_rows(results, include_text):
-            writer.writerow([csv_safe(c, row[c]) for c in header])
+        table = FindingsCsv(handle, include_text)
+        for result in results:
+            table.add(result)

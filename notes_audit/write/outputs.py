@@ -17,7 +17,7 @@ from pathlib import Path
 
 from notes_audit.errors import InputError
 from notes_audit.findings.model import LineResult
-from notes_audit.write.atomic import PRIVATE_MODE
+from notes_audit.write.atomic import PRIVATE_MODE, cannot_write
 from notes_audit.write.csv_table import finding_rows, write_findings_csv
 from notes_audit.write.jsonl import write_findings_jsonl
 from notes_audit.write.summary import write_summary
@@ -44,20 +44,20 @@ def write_findings(results: Sequence[LineResult], out: str | Path, summary: dict
     texts = note_texts or {}
     fmt = output_format(out)
     if fmt is not None:
-        _ensure_directory(out.parent)
-        _write_one(fmt, results, out, summary, include_text, texts)
+        ensure_directory(out.parent)
+        write_format(fmt, results, out, summary, include_text, texts)
         return [out, write_summary(summary, summary_path_for(out))]
-    _ensure_directory(out)
+    ensure_directory(out)
     written = []
     for fmt in FORMATS:
         path = out / f"findings{fmt}"
-        _write_one(fmt, results, path, summary, include_text, texts)
+        write_format(fmt, results, path, summary, include_text, texts)
         written.append(path)
     written.append(write_summary(summary, out / SUMMARY_NAME))
     return written
 
 
-def _ensure_directory(directory: Path) -> None:
+def ensure_directory(directory: Path) -> None:
     if directory.exists() and not directory.is_dir():
         raise InputError("the output path exists and is not a directory", file=str(directory))
     try:
@@ -67,8 +67,9 @@ def _ensure_directory(directory: Path) -> None:
                          file=str(directory)) from None
 
 
-def _write_one(fmt: str, results: Sequence[LineResult], path: Path, summary: dict,
-               include_text: bool, note_texts: Mapping[str, str]) -> None:
+def write_format(fmt: str, results: Sequence[LineResult], path: Path, summary: dict,
+                 include_text: bool, note_texts: Mapping[str, str]) -> None:
+    """Write the findings in one of FORMATS to `path` (atomically)."""
     if fmt == ".jsonl":
         write_findings_jsonl(results, path, include_text)
     elif fmt == ".csv":
@@ -91,12 +92,18 @@ def _write_one(fmt: str, results: Sequence[LineResult], path: Path, summary: dic
 def _staged(path: Path, private: bool, write: Callable[[Path], None]) -> None:
     """Run another module's writer into a private (0700) staging directory beside `path`, fix the
     file's mode, then move it into place: atomic and 0600 whatever that writer does."""
-    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    except OSError as exc:
+        raise cannot_write(path, exc) from None
     try:
         staged = staging / path.name
         write(staged)
         if private:
             os.chmod(staged, PRIVATE_MODE)
-        os.replace(staged, path)
+        try:
+            os.replace(staged, path)
+        except OSError as exc:  # e.g. the target is a directory
+            raise cannot_write(path, exc) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)

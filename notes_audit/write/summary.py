@@ -9,7 +9,8 @@ import datetime as dt
 import json
 import os
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,18 +24,45 @@ from notes_audit.write.atomic import atomic_writer
 MAX_LISTED = 10_000
 
 
-def build_summary(*, results: Sequence[LineResult], lines_read: int, lines_rejected: Sequence[Rejected],
+@dataclass(slots=True)
+class ResultCounts:
+    """What the summary needs of the results: a scan that writes findings as they come adds each
+    result here instead of keeping them all."""
+
+    lines_out: int = 0
+    verdicts: Counter = field(default_factory=Counter)
+    reasons: Counter = field(default_factory=Counter)
+
+    def add(self, result: LineResult) -> None:
+        self.lines_out += 1
+        self.verdicts[result.verdict] += 1
+        self.reasons.update(f.reason for f in result.findings)
+
+    @classmethod
+    def of(cls, results: Iterable[LineResult]) -> ResultCounts:
+        counts = cls()
+        for result in results:
+            counts.add(result)
+        return counts
+
+
+def build_summary(*, results: Sequence[LineResult] | None = None, lines_read: int, lines_rejected: Sequence[Rejected],
                   notes_read: int, notes_audited: int, notes_rejected: Sequence[Rejected],
                   policy_name: str, policy_version: str, generated_at: str | None = None,
                   inputs: Mapping[str, str | None] | None = None,
-                  roster_read: int | None = None, roster_rejected: Sequence[Rejected] = ()) -> dict[str, Any]:
-    """The run summary as a dict in a fixed key order.
+                  roster_read: int | None = None, roster_rejected: Sequence[Rejected] = (),
+                  counts: ResultCounts | None = None) -> dict[str, Any]:
+    """The run summary as a dict in a fixed key order, from the `results` or from their `counts`.
 
     `notes_read` counts note records met (accepted or rejected); `notes_audited` those run
     through NLP; the rest of the accepted notes are `skipped` (linked to no audited line).
     Raises AssertionError (a bug, exit 1) when the line or note counts do not add up.
     """
-    lines_out = len(results)
+    if counts is None:
+        if results is None:
+            raise TypeError("build_summary needs results or counts")
+        counts = ResultCounts.of(results)
+    lines_out = counts.lines_out
     if lines_read != lines_out + len(lines_rejected):
         raise AssertionError(f"lines in ({lines_read}) != lines out ({lines_out}) + lines rejected "
                              f"({len(lines_rejected)})")
@@ -56,12 +84,12 @@ def build_summary(*, results: Sequence[LineResult], lines_read: int, lines_rejec
     if roster_read is not None:
         summary["roster"] = {"read": roster_read, "used": roster_read - len(roster_rejected),
                              **_rejections(roster_rejected)}
-    verdicts = Counter(r.verdict for r in results)
+    verdicts = counts.verdicts
     unknown = set(verdicts) - set(VERDICTS)
     if unknown:
         raise AssertionError(f"verdicts outside the contract: {sorted(unknown)}")
     summary["by_verdict"] = {v: verdicts.get(v, 0) for v in VERDICTS}
-    reasons = Counter(f.reason for r in results for f in r.findings)
+    reasons = counts.reasons
     summary["by_reason"] = {reason: reasons[reason] for reason in sorted(reasons)}
     return summary
 

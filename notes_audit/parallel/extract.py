@@ -36,8 +36,9 @@ def extraction(workers: int = 1, extractor: Extractor | None = None,
                chunk_notes: int = CHUNK_NOTES) -> Iterator[ExtractFn]:
     """A function from notes to their evidence (input order, same output whatever `workers`).
 
-    Enter it before starting anything that runs threads (a progress bar): worker processes are
-    forked on entry.
+    On one process, `extractor` (or a new one) does the work; worker processes build their own.
+    Enter it before starting anything that runs threads (a progress bar): workers are forked on
+    entry.
     """
     if workers <= 1:
         yield (extractor or Extractor()).extract_many

@@ -7,7 +7,7 @@ finding object as JSON):
 |---|---|---|
 | `input_index` | long | the line's position in the claims input (order the output by it) |
 | `claim_id`, `code`, `patient_id`, `service_date` | string | as validated (raw text on a rejected line) |
-| `line_number` | long | null when the line was rejected for its line number |
+| `line_number` | long | null on a rejected line |
 | `verdict` | string | SPEC §4 verdict; null on a rejected line |
 | `reasons` | array<string> | the findings' reason codes, in order |
 | `finding_json` | string | the SPEC §4 object of the line (one `findings.jsonl` line); null when rejected |

@@ -33,7 +33,7 @@ from notes_audit.parallel.plan import ClaimPlan, evidence_index
 from notes_audit.read.claims import read_claims
 from notes_audit.read.notes import read_notes
 from notes_audit.read.records import Note, Rejected, RosterEntry
-from notes_audit.read.roster import read_roster
+from notes_audit.read.roster import read_roster_checked
 from notes_audit.rules.policy import Policy, load_policy
 from notes_audit.write.summary import ResultCounts
 
@@ -61,6 +61,8 @@ class PreparedScan:
     evidence: dict[str, NoteEvidence] = field(default_factory=dict)
     workers_used: int = 1
     engine: str = "local"
+    roster_read: int | None = None  # rows of the roster file; None without one
+    roster_rejected: list[Rejected] = field(default_factory=list)
 
 
 @dataclass
@@ -77,6 +79,8 @@ class ScanResult:
     note_texts: dict[str, str] = field(default_factory=dict)
     evidence: list[NoteEvidence] = field(default_factory=list)
     workers_used: int = 1
+    roster_read: int | None = None
+    roster_rejected: list[Rejected] = field(default_factory=list)
 
 
 def prepare_scan(notes: Path, claims: Path, roster: Path | None = None, policy: str | Path | Policy = "medicare",
@@ -88,7 +92,8 @@ def prepare_scan(notes: Path, claims: Path, roster: Path | None = None, policy: 
     are enough notes to share."""
     pol = load_policy(policy)
     claims_read = read_claims(claims)
-    roster_entries: list[RosterEntry] | None = read_roster(roster) if roster else None
+    roster_read = read_roster_checked(roster) if roster else None
+    roster_entries: list[RosterEntry] | None = roster_read.entries if roster_read else None
     auditor = Auditor(pol, roster_entries, lookback_days)  # refuses a negative lookback before any work
     lines = claims_read.lines
 
@@ -116,7 +121,9 @@ def prepare_scan(notes: Path, claims: Path, roster: Path | None = None, policy: 
     log.info("scan: %d lines, %d notes read, %d linkable, %d extracted on %d process(es)",
              len(lines), notes_read, len(candidates), len(evidence), n_workers)
     return PreparedScan(pol, claims_read.rows_read, claims_read.rejected, notes_read, notes_rejected,
-                        len(evidence), lambda: auditor.iter_audit(lines, index), texts, evidence, n_workers)
+                        len(evidence), lambda: auditor.iter_audit(lines, index), texts, evidence, n_workers,
+                        roster_read=roster_read.rows_read if roster_read else None,
+                        roster_rejected=list(roster_read.rejected) if roster_read else [])
 
 
 def run_scan(notes: Path, claims: Path, roster: Path | None = None, policy: str | Path | Policy = "medicare",
@@ -129,7 +136,7 @@ def run_scan(notes: Path, claims: Path, roster: Path | None = None, policy: str 
     return ScanResult(list(prepared.iter_results()), prepared.policy, prepared.lines_read,
                       prepared.lines_rejected, prepared.notes_read, prepared.notes_extracted,
                       prepared.notes_rejected, prepared.note_texts, list(prepared.evidence.values()),
-                      prepared.workers_used)
+                      prepared.workers_used, prepared.roster_read, prepared.roster_rejected)
 
 
 def write_scan(prepared: PreparedScan, out: Path, include_text: bool = True,
@@ -155,7 +162,8 @@ def summary_of(result: ScanResult | PreparedScan, inputs: Mapping[str, Any] | No
                          lines_rejected=result.lines_rejected, notes_read=result.notes_read,
                          notes_audited=result.notes_extracted, notes_rejected=result.notes_rejected,
                          policy_name=result.policy.name, policy_version=result.policy.version,
-                         generated_at=generated_at, inputs=inputs)
+                         generated_at=generated_at, inputs=inputs, roster_read=result.roster_read,
+                         roster_rejected=result.roster_rejected)
 
 
 def _needed_notes(notes: Iterator[Note], needed: set[str]) -> Iterator[Note]:

@@ -20,7 +20,7 @@ from notes_audit.parallel.extract import available_cores
 from notes_audit.parallel.plan import ClaimPlan
 from notes_audit.read.claims import read_claims
 from notes_audit.read.notes import read_notes
-from notes_audit.read.roster import read_roster
+from notes_audit.read.roster import read_roster_checked
 from notes_audit.rules.policy import Policy, load_policy
 from notes_audit.scan import PreparedScan
 from notes_audit.spark.results import result_of_row
@@ -38,7 +38,8 @@ def prepare_spark_scan(notes: Path, claims: Path, roster: Path | None = None,
     import_pyspark()  # fail before reading anything when pyspark is missing
     pol = load_policy(policy)
     claims_read = read_claims(claims)
-    roster_entries = read_roster(roster) if roster else None
+    roster_read = read_roster_checked(roster) if roster else None
+    roster_entries = roster_read.entries if roster_read else None
     Auditor(pol, roster_entries, lookback_days)  # refuses a negative lookback before any work
     lines = claims_read.lines
     plan = ClaimPlan(lines, pol, lookback_days)
@@ -81,4 +82,6 @@ def prepare_spark_scan(notes: Path, claims: Path, roster: Path | None = None,
 
     kept = {k: v for k, v in (texts or {}).items() if k in needed}
     return PreparedScan(pol, claims_read.rows_read, claims_read.rejected, reader.rows_read, list(reader.rejected),
-                        len(needed), iter_results, kept, workers_used=cores or available_cores(), engine="spark")
+                        len(needed), iter_results, kept, workers_used=cores or available_cores(), engine="spark",
+                        roster_read=roster_read.rows_read if roster_read else None,
+                        roster_rejected=list(roster_read.rejected) if roster_read else [])

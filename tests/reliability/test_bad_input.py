@@ -405,10 +405,7 @@ def test_unusable_output_path_exits_2(setup, command, out, named, fragment, cli,
     assert leftovers == []
 
 
-# docs/input-handling.md promises roster rejections in summary.json (`roster.rejected_records`); the
-# scan reads the roster with read_roster (entries only), so they are only logged. scan.py is the
-# scale engineer's: pinned until fixed (strict: it fails once fixed).
-@pytest.mark.xfail(strict=True, reason="scan: roster rows rejected are logged but not in summary.json; reported")
+# docs/input-handling.md promises roster rejections in summary.json (`roster.rejected_records`).
 def test_roster_rejections_are_in_the_summary(cli, tmp_path):
     (tmp_path / "notes.csv").write_bytes(_notes_csv())
     (tmp_path / "claims.csv").write_bytes(_claims_csv())

@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 demo: $(STAMP)
 	$(BIN)/notes-audit scan --out out
-	@echo "Report written under $(CURDIR)/out/ (findings.jsonl, findings.csv, summary.json)"
+	@echo "Report written under $(CURDIR)/out/ (findings.html to read, findings.xlsx to review, findings.jsonl/.csv, summary.json)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

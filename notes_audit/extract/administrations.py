@@ -57,7 +57,7 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("held", re.compile(r"(?<!pressure\s)\bheld\b(?!\s+(?:pressure|for\s+\d+\s*(?:sec|min)))|\bhold(?:ing)?\b|\bnot\s+(?:given|administered|done)\b|\bno\s+(?:injection|b-?12|shot|dose|cyanocobalamin)\s+(?:was\s+)?(?:given|administered|today)|"
                         r"\bdeferred\b|\bpostponed?\b|\bskip(?:ped)?\b|\bwithheld\b|\bwill\s+not\s+(?:give|administer)|"
                         r"\bdid\s+not\s+(?:give|receive|administer|get)|\bwas\s+not\s+(?:given|administered)|\bnot\s+today\b|\bcancel+ed\b", I)),
-    ("historical", re.compile(r"\blast\s+(?:[\w-]+\s+){0,2}?(?:injection|dose|shot|b-?12|given|received|administered)|\bpreviously\b|\bhas\s+been\s+(?:receiving|getting|on|taking)|"
+    ("historical", re.compile(r"\blast\s+(?:[\w-]+\s+){0,2}?(?:injection|dose|shot|b-?12|given|received|administered)|\bpreviously\b|\b(?:has|have|'ve|had)\s+been\s+(?:receiving|getting|on|taking)|"
                               r"\bhad\s+been\b|\bin\s+the\s+past\b|\bused\s+to\b|\bat\s+(?:an?\s+)?(?:another|outside|other|different)\s+(?:clinic|office|facility|provider|practice)|"
                               r"\bago\b|\bprior\s+(?:injection|dose|shot)s?|\bwas\s+on\b(?!\s+(?:site|the\s+(?:unit|floor|premises)|premises|call|duty))|\bhistory\s+of\b|\bh/o\b|\bsince\s+(?:19|20)\d\d|\bgets\s+(?:her|his|their|b-?12|monthly|it)|"
                               r"\breceives\b|\bhas\s+had\b|\byesterday\b|\blast\s+(?:week|month)\b|\bself[-\s]?(?:administers?|injects?)\b|\bat\s+home\b|\bin\s+(?:19|20)\d\d\b|\bx\s*\d+\s*(?:yrs?|years?|months?|mos)\b|\bfor\s+(?:the\s+(?:past|last)\s+)?\d+\s+(?:years?|yrs)\b", I)),
@@ -66,11 +66,12 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                          r"\binjection\s+(?:performed|completed|done)|\bcompleted\b|\bperformed\b|\bdone\b|☒|\[\s*[xX✓✔]\s*\]\s*(?:given|administered|yes)|"
                          r"\badmin(?:istered)?\s+(?:today|in\s+clinic)|\bgiven\s+today|\bwas\s+injected|\bpt\s+received|\bpatient\s+received|"
                          r"\bdrew\s+up\b|\bdrawn\s+(?:up|from)\b|\binitial(?:s|ed)\b|\binfused\b|\bpushed\b|\bivp\s+given\b|(?-i:\b\d{1,2}:\d{2}\s+[A-Z]{2,3}\b)|\b(?:given|admin(?:istered)?)\s+(?:at\s+)?\d{1,2}:\d{2}", I)),
-    ("ordered", re.compile(r"\border(?:ed|s)?\b|\bprescri(?:bed|be|ption)\b|\brx\b(?!\s*#)|\be-?prescribed\b|\bsent\s+to\s+(?:the\s+)?pharmacy|"
-                           r"\bstart(?:ed|ing)?\b|\binitiat\w+|\bbegin\b|\brefill|\bx\s*1\s+now\b|\bnow\s*x\s*1\b|\bstat\b|\bonce\s+now\b", I)),
+    ("ordered", re.compile(r"\border(?:ed|s)?\b|\bprescri(?:bed|be|ption)\b|\brx\b(?!\s*(?:#|label|bottle|number|no\b))|\be-?prescribed\b|\bsent\s+to\s+(?:the\s+)?pharmacy|"
+                           r"(?<!will\s)(?<!to\s)(?<!self-)\bstart(?:ed|ing)?\b|\binitiat\w+|\bbegin\b|\brefill|\bx\s*1\s+now\b|\bnow\s*x\s*1\b|\bstat\b|\bonce\s+now\b", I)),
     ("planned", re.compile(r"\brecommend\w*|\bnext\s+(?:injection|dose|shot|appointment|appt|visit|b-?12)|\bwill\s+(?:give|start|administer|continue|receive|return|begin|get|resume|repeat)|"
                            r"\bplan(?:ned|s)?\b|\bto\s+(?:start|begin|receive|continue|resume)\b|\bcontinue\b|\bschedul\w+|\bdue\b|\breturn\s+(?:in|for)|"
-                           r"\bf/u\b|\bfollow[\s-]?up\b|\brtc\b|\bresume\b|\bupcoming\b|\bnext\s+(?:week|month)|\bre-?schedul\w*|\bcome\s+back\b", I)),
+                           r"\bf/u\b|\bfollow[\s-]?up\b|\brtc\b|\bresume\b|\bupcoming\b|\bnext\s+(?:week|month)|\bre-?schedul\w*|\bcome\s+back\b|"
+                           r"\bthen\s+(?:monthly|weekly|daily|every|q\.?\s*(?:month|week|day|\d))|\bx\s*\d+\s*(?:doses?|weeks?|wks?|days?)?\s*,?\s*then\b", I)),
 ]
 _WEAK_HISTORICAL = re.compile(r"\bon\s+(?:(?:lifelong|monthly|weekly|daily|maintenance|regular|oral|im|chronic)\s+)*(?:vitamin\s+|vit\.?\s*)?"
                               r"(?:b-?12|\w*cobalamin|injections?|shots?)\b|\btakes?\b|\btaking\b|\bon\s+(?:oral|sublingual|monthly|weekly|daily)\b|\bcurrently\s+on\b|\bdaily\b|\bqd\b|\bonce\s+daily\b", I)
@@ -81,7 +82,8 @@ _STRONG_GIVEN_TODAY = re.compile(r"\b(?:given|administered|injected)\s+(?:today|
 # what the note says happened today — not an event of its own.
 _VISIT_REASON = re.compile(
     r"(?:\b(?:here|in|present(?:s|ed|ing)?|comes?|came|returns?|returned|seen|arrived?|scheduled|visit)\s+(?:today\s+)?(?:for|with)|"
-    r"\breason\s+for\s+(?:visit|appointment|encounter)\s*:?|\bcc\s*:|\bchief\s+complaint\s*:?)"
+    r"\breason\s+for\s+(?:visit|appointment|encounter)\s*:?|\b(?:reason|purpose|visit\s+type)\s*:|\bcc\s*:|\bchief\s+complaint\s*:?|"
+    r"\b(?:request(?:s|ed|ing)?|asking\s+for|wants?|would\s+like)\s+(?:to\s+(?:get|have|receive)\s+)?)"
     r"[\s,]+(?:(?:her|his|their|a|the|an|scheduled|monthly|weekly|routine|regular|next|due|usual|maintenance|vitamin|vit\.?)\s+)*$", I)
 # "check B12 level", "B12 + MMA in 3 months": the lab, not the drug.
 _LAB_ORDER_BEFORE = re.compile(r"\b(?:check|recheck|re-check|repeat|order|draw|obtain|send|get|labs?:?|serum)\s+(?:a\s+|the\s+)?(?:vitamin\s+|vit\.?\s*)?$", I)
@@ -119,14 +121,30 @@ def is_visit_reason(text: str, m: "Mention") -> bool:
     return bool(_VISIT_REASON.search(text[max(0, m.start - 60):m.start]))
 
 
-def _nearest(matches: list[tuple[int, int, object]], anchor: int) -> tuple[int, int, object] | None:
+def _nearest(matches: list[tuple[int, int, object]], anchor: int, not_before: int | None = None
+             ) -> tuple[int, int, object] | None:
+    if not_before is not None:
+        # What precedes the drug name must be next to it ("IM cyanocobalamin", "1000 mcg B12"): an
+        # "oral supplements" earlier in the sentence is another subject.
+        matches = [m for m in matches if m[0] >= anchor or m[1] >= not_before]
     if not matches:
         return None
     # Prefer what follows the drug name ("cyanocobalamin 1000 mcg IM"), then what precedes it.
     return min(matches, key=lambda m: (m[0] < anchor, abs(m[0] - anchor)))
 
 
-def _dose(text: str, lo: int, hi: int, anchor: int) -> tuple[int, int, tuple[float, str]] | None:
+# A word naming another medication right before a dose ("metformin 500 mg", "folic acid 1 mg"): generic
+# name stems by class (USAN stems), plus common non-B12 supplements.
+_OTHER_DRUG_BEFORE = re.compile(
+    r"\b(?!\w*cobalamin)(?:\w+(?:pril|sartan|olol|statin|formin|prazole|tidine|mycin|cillin|cycline|floxacin|dipine|"
+    r"semide|thiazide|gliptin|glutide|gliflozin|azepam|zolam|oxetine|aline|triptan|profen|dronate|sone|lone|terol|"
+    r"pentin|gabalin|thyroxine|parin|farin|xaban|gatran|grel|zosin|artan)|aspirin|asa|acid|iron|ferrous\s+\w+|calcium|"
+    r"magnesium|potassium|zinc|d3?|vitamin\s+d3?|insulin|synthroid|lasix|tylenol|acetaminophen|prednisone)"
+    r"(?:\s+(?:tabs?|tablets?|caps?|capsules?|er|xr|sr|hcl|sodium))?[\s:,(]*$", I)
+
+
+def _dose(text: str, lo: int, hi: int, anchor: int, not_before: int | None = None
+          ) -> tuple[int, int, tuple[float, str]] | None:
     seg = text[lo:hi]
     for rx in (_DOSE_VOLUME, _CONC_THEN_VOLUME):
         cands = []
@@ -135,28 +153,30 @@ def _dose(text: str, lo: int, hi: int, anchor: int) -> tuple[int, int, tuple[flo
             unit = m.group("unit").lower()
             mcg = conc * float(m.group("vol")) * (1000 if unit == "mg" else 1)
             cands.append((lo + m.start(), lo + m.end(), (round(mcg, 3), "mcg")))
-        best = _nearest(cands, anchor)
+        best = _nearest(cands, anchor, not_before)
         if best:
             return best
     cands = []
     for m in _DOSE.finditer(seg):
+        if _OTHER_DRUG_BEFORE.search(seg, max(0, m.start() - 40), m.start()):
+            continue  # "lisinopril 20 mg daily" in the same paragraph is that drug's dose
         unit = m.group("unit").lower()
         unit = "mg" if unit.startswith(("mg", "milli")) else "mcg"
         val = float(m.group("val").replace(",", ""))
         if (unit == "mcg" and not 10 <= val <= 10000) or (unit == "mg" and not 0.05 <= val <= 5000):
             continue
         cands.append((lo + m.start(), lo + m.end(), (val, unit)))
-    return _nearest(cands, anchor)
+    return _nearest(cands, anchor, not_before)
 
 
-def _route(text: str, lo: int, hi: int, anchor: int) -> tuple[int, int, str] | None:
+def _route(text: str, lo: int, hi: int, anchor: int, not_before: int | None = None) -> tuple[int, int, str] | None:
     cands = []
     for route, rx in _ROUTE_PATTERNS:
         for m in rx.finditer(text, lo, hi):
             if _UNCHECKED.search(text, max(lo, m.start() - 6), m.start()):
                 continue  # "[ ] SC" is an unticked template box
             cands.append((m.start(), m.end(), route))
-    return _nearest(cands, anchor)
+    return _nearest(cands, anchor, not_before)
 
 
 def _site(text: str, lo: int, hi: int, anchor: int) -> tuple[int, int, str] | None:
@@ -223,15 +243,36 @@ _ADMIN_VERB = re.compile(r"(?<!be\s)\bgiven\b|\badministered\b|\binjected\b|\bga
 _CHARTED = re.compile(r"\b(?:given|administered|injection\s+given|status|action)\s*[:=]\s*(?:\[\s*[xX✓✔]\s*\]\s*|☒\s*|☑\s*)?"
                       r"(?:yes\b|y\b|x\b|✓|✔|given\b|administered\b|completed\b|done\b)", I)
 _DRUG_WORD = re.compile(r"cobal|b-?12|\bshot|\binjection|\binj\b|nascobal", I)
+_PER_ML = re.compile(r"\s*/\s*(?:1\s*)?ml\b", I)
+_EXPLICIT_ORDER = re.compile(r"\border(?:ed|s)?\b|\bprescri\w+|\brx\b|\be-?prescribed", I)
+_DRUG_NAME = re.compile(r"cobal|b-?12|nascobal", I)  # a sentence about another B12 mention: its own attributes
+# A regimen that runs past today ("weekly x 4 then monthly"): with a dose given today, also a plan or an order.
+_REGIMEN = re.compile(r"\bthen\s+(?:monthly|weekly|daily|every|q\.?\s*(?:month|week|day|\d))|\b(?:daily|weekly|monthly|q\s*(?:day|week|wk))\s*(?:x|for|×)\s*\d+", I)
+# The plan is in the words just before the drug: "...tolerated well, will continue the cyanocobalamin weekly".
+_FUTURE_JUST_BEFORE = re.compile(r"\b(?:will|plan(?:s|ning)?\s+to|next|continue|resume|to\s+(?:start|continue|resume|begin|receive))\b"
+                                 r"[^.;\n]{0,35}$", I)
+# Not an event at all: a condition, an option, a discussion ("if B12 low, will start IM replacement",
+# "will decide on B12 injections vs oral", "discussed that oral B12 is effective").
+_NOT_AN_EVENT_BEFORE = re.compile(r"\b(?:if|unless|consider(?:ing|ed)?|decide|deciding|whether|may\s+need|might|could|"
+                                  r"option\s+of|options?\s+(?:include|are)|would\s+(?:benefit|need)|candidate\s+for|"
+                                  r"may\s+(?:benefit|require|consider)|discussed\s+(?:that|whether|options|the\s+option)|"
+                                  r"explained|educated|counsel+ed\s+(?:on|about|that))\b[^.;\n]{0,60}$", I)
+_NOT_AN_EVENT_AFTER = re.compile(r"^\W*(?:[\w-]+\s+){0,2}(?:vs\.?|versus)\s", I)
+# A charge line ("J3420  Vit B12 cyanocobalamin up to 1000 mcg  x1") bills the drug; it does not chart it.
+_CHARGE_LINE = re.compile(r"\bJ\d{4}\b")
+# An order sent in the lines that follow ("Rx sent.", "Verbal order entered and read back.").
+_ORDER_SENT = re.compile(r"\b(?:rx|prescription|script|e-?rx)\s+(?:was\s+)?(?:sent|given|written|called\s+in|faxed|e-?sent)|"
+                         r"\be-?prescribed\b|\bverbal\s+order|\border(?:ed|s)?\s+(?:was\s+)?(?:entered|placed|signed|written)|"
+                         r"\bsent\s+to\s+(?:the\s+)?pharmacy", I)
 
 
-def _own_block_end(text: str, lo: int, hi: int) -> int:
+def _own_block_end(text: str, lo: int, hi: int, drug_word: re.Pattern[str] = _DRUG_WORD) -> int:
     """End of the lines that belong to this mention: its block, up to a sentence naming a drug again
     (a template's "Dose:", "Site:", "Lot #:" lines, not the next event's)."""
     pos = lo
     for brk in [*_SENTENCE_BREAK.finditer(text, lo, hi), None]:
         end = brk.start() if brk else hi
-        if end > pos and _DRUG_WORD.search(text, pos, end):
+        if end > pos and drug_word.search(text, pos, end):
             return pos
         if brk:
             pos = brk.end()
@@ -247,7 +288,7 @@ def _given_follows(text: str, lo: int, hi: int, max_sentences: int = 2) -> bool:
         end = brk.start() if brk else hi
         if end > pos:
             seen += 1
-            if seen > max_sentences or _DRUG_WORD.search(text, pos, end):
+            if seen > max_sentences or _DRUG_NAME.search(text, pos, end):
                 return False
             cues = _cues(text, pos, end)
             if cues & {"declined", "held"}:
@@ -263,8 +304,29 @@ def _given_follows(text: str, lo: int, hi: int, max_sentences: int = 2) -> bool:
     return False
 
 
-def _status(text: str, m: Mention) -> str:
-    """Status from the mention's own sentence first; then the rest of its block; then its section."""
+def _not_an_event(text: str, m: Mention) -> bool:
+    s0, s1 = m.sentence
+    line = text.rfind("\n", 0, m.start) + 1
+    charge_line = _CHARGE_LINE.search(text, max(line, s0), m.start) and not m.attrs.get("documented_here")
+    return bool(charge_line
+                or _NOT_AN_EVENT_BEFORE.search(text[max(s0, m.start - 90):m.start])
+                or _NOT_AN_EVENT_AFTER.match(text[m.end:min(s1, m.end + 40)]))
+
+
+def _planned_just_before(text: str, m: Mention) -> bool:
+    """A future cue right before the drug, with no report of giving between it and the clause's end."""
+    s0, s1 = m.sentence
+    before = _FUTURE_JUST_BEFORE.search(text[max(s0, m.start - 50):m.start])
+    if not before:
+        return False
+    clause_end = min((i for i in (text.find(c, m.end, s1) for c in ".;\n") if i != -1), default=s1)
+    between = text[max(s0, m.start - 50) + before.start():m.start]
+    return not (_cues(between, 0, len(between)) & {"given"} or _cues(text, m.end, clause_end) & {"given"})
+
+
+def _status(text: str, m: Mention) -> str | None:
+    """Status from the mention's own sentence first; then the rest of its block; then its section.
+    None when the mention is not an event (a condition, an option, a charge line)."""
     s0, s1 = m.sentence
     cues = _cues(text, max(s0, m.start - 120), min(s1, m.end + 160))
     in_history_section = m.section in _HISTORY_SECTIONS
@@ -276,6 +338,8 @@ def _status(text: str, m: Mention) -> str:
     if "given" in cues:
         if "historical" in cues and not _STRONG_GIVEN_TODAY.search(text, s0, s1):
             return "historical"  # "last given 3/1"
+        if _planned_just_before(text, m):
+            return "planned"  # "...tolerated well, we will continue the cyanocobalamin weekly"
         return "given"
     if "historical" in cues:
         return "historical"
@@ -290,6 +354,12 @@ def _status(text: str, m: Mention) -> str:
     # "Order: cyanocobalamin 1500 mcg IM monthly. Given 1.5 mL IM L deltoid." is one event, given today.
     if not in_history_section and _given_follows(text, s1, m.window[1]):
         return "given"
+    if _not_an_event(text, m):
+        return None
+    if in_history_section:
+        return "historical"  # a medication-list entry, whatever else its line says ("started 8/2025")
+    if _ORDER_SENT.search(text, s1, _own_block_end(text, s1, m.window[1])):
+        cues.add("ordered")
     for status in ("ordered", "planned"):
         if status in cues:
             return status
@@ -297,12 +367,16 @@ def _status(text: str, m: Mention) -> str:
         return "historical"
     if m.attrs.get("documented_here"):
         return "given"  # site, lot or who gave it, written with the drug: a charted administration
-    if re.search(r"\btoday\b", text[s0:s1], I):
+    if re.search(r"(?<!after\s)\btoday\b", text[s0:s1], I):
         return "visit_reason"  # "B12 shot today.": today's event, whatever the note says happened to it
     if m.section in _PLAN_SECTIONS:
         return "planned"
     if m.section == "procedure":
         return "given"
+    if m.section == "chief_complaint":
+        return "visit_reason"
+    if m.section == "history_of_present_illness":
+        return "historical"  # a bare mention in the history, with no word of plan or order
     return "historical" if m.attrs.get("route") in ("PO", "SL", "nasal") else "planned"
 
 
@@ -310,14 +384,17 @@ def read_mention(text: str, m: Mention) -> Mention:
     lo, hi = m.window
     s0, s1 = m.sentence
     a: dict = {}
-    # Attributes of this mention: its sentence first, then the paragraph window.
-    for rng in ((s0, s1), (lo, hi)):
+    near = m.start - 40
+    # Attributes of this mention: its sentence first, then the rest of its block up to a sentence about
+    # another B12 mention (that sentence's dose is its own).
+    for rng in ((s0, s1), (lo, max(s1, _own_block_end(text, s1, hi, _DRUG_NAME)))):
         if "dose" not in a:
-            d = _dose(text, rng[0], rng[1], m.end)
-            if d:
+            d = _dose(text, rng[0], rng[1], m.end, near)
+            # A concentration alone ("methylcobalamin 5 mg/mL") is the dose only when no volume follows.
+            if d and not (rng[1] == s1 and _PER_ML.match(text, d[1])):
                 a["dose"] = d[2]
         if "route" not in a:
-            r = _route(text, rng[0], rng[1], m.end)
+            r = _route(text, rng[0], rng[1], m.end, near)
             if r:
                 a["route"] = r[2]
         if "site" not in a:
@@ -345,6 +422,10 @@ def read_mention(text: str, m: Mention) -> Mention:
     if status not in ("given", "declined", "held") and is_visit_reason(text, m):
         status = "visit_reason"
     m.attrs["status"] = status
+    near_lo, near_hi = max(s0, m.start - 60), min(s1, m.end + 120)
+    if status == "given" and _REGIMEN.search(text, m.end, near_hi):
+        # "Ordered: cyanocobalamin 1000 mcg IM daily x 7, then weekly x 4, then monthly. 1st dose given today."
+        a["regimen"] = "ordered" if _EXPLICIT_ORDER.search(text, near_lo, near_hi) else "planned"
     if m.attrs["status"] == "given" and "administered_by" not in a:
         who = _auxiliary_in(text, lo, hi)
         if who:
@@ -355,9 +436,17 @@ def read_mention(text: str, m: Mention) -> Mention:
 _SPECIFIC = ("cyanocobalamin", "hydroxocobalamin", "methylcobalamin")
 
 
+def _regimen_of(m: Mention) -> Mention:
+    """The rest of a regimen whose first dose was given today: same drug, dose and route, not yet given."""
+    keep = {k: m.attrs.get(k) for k in ("dose", "route", "patient_supplied") if m.attrs.get(k) is not None}
+    return Mention(m.drug, m.start, m.end, m.sentence, m.window, m.section, {**keep, "status": m.attrs["regimen"]})
+
+
 def merge(text: str, mentions: list[Mention]) -> list[Administration]:
     """One Administration per (drug, status); a bare "B12" joins the named drug of the same status."""
     groups: dict[tuple[str, str], list[Mention]] = {}
+    mentions = [m for m in mentions if m.attrs["status"] is not None]
+    mentions += [_regimen_of(m) for m in mentions if m.attrs.get("regimen")]
     reasons = [m for m in mentions if m.attrs["status"] == "visit_reason"]
     for m in mentions:
         if m.attrs["status"] != "visit_reason":

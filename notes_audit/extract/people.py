@@ -5,21 +5,25 @@ from __future__ import annotations
 import re
 
 CREDENTIAL = (
-    r"(?:M\.?D\.?|D\.?O\.?|FNP-?[BC]?|ANP-?[BC]?|AGNP-?C?|DNP|APRN|NP-?C?|PA-C|P\.?A\.?|R\.?N\.?|BSN|MSN|"
+    r"(?:M\.?D\.?|D\.?O\.?|FNP-?[BC]?|ANP-?[BC]?|AGNP-?C?|DNP|APRN|ARNP|CRNP|ACNP|WHNP|PMHNP|CNM|CNS|DPM|NP-?C?|PA-C|P\.?A\.?|R\.?N\.?|BSN|MSN|"
     r"L\.?P\.?N\.?|L\.?V\.?N\.?|C\.?M\.?A\.?|RMA|CCMA|M\.?A\.?|CNA|MBBS)"
 )
 _NAME = r"(?:[A-Z][A-Za-z'’\-]+|[A-Z]\.)(?:[ \t]+(?:[A-Z]\.|[A-Z][A-Za-z'’\-]+)){0,2}"
-_DR_NAME = re.compile(r"\b(?i:Dr\.?|Doctor)[ \t]+(?P<name>" + _NAME + r"|(?-i:[a-z][a-z'’\-]+)(?:[ \t]+[a-z][a-z'’\-]+)?)")
-_NAME_CRED = re.compile(r"(?P<name>" + _NAME + r")\s*,?\s+(?P<cred>" + CREDENTIAL + r")(?![A-Za-z])")
+# Dictated notes write "dr. smith" in lower case: after "dr." only, and not a common word ("the doctor to know").
+_LOWER_NAME = r"(?<=[dD]r\.[ ])(?!(?:to|the|a|an|and|or|was|is|in|at|on|for|of|by|who|said|says|will|who|note|office)\b)[a-z][a-z'’\-]+"
+_DR_NAME = re.compile(r"\b(?i:Dr\.?|Doctor)[ \t]+(?P<name>" + _NAME + r"|" + _LOWER_NAME + r"(?:[ \t]+[a-z][a-z'’\-]+)?)")
+# Name and credential on one line: "Fernwood\nNP: ..." is a heading and a label, not "Fernwood, NP".
+_NAME_CRED = re.compile(r"(?P<name>" + _NAME + r")[ \t]*,?[ \t]+(?P<cred>" + CREDENTIAL + r")(?![A-Za-z])")
 # "RN Jane Doe": an undotted credential then one space, so "LPN. Tolerated well" is not a name.
 _CRED_NAME = re.compile(r"(?<![A-Za-z])(?P<cred>MD|DO|NP|PA|RN|LPN|LVN|CMA|RMA|MA)[ ](?P<name>" + _NAME + r")")
 _CRED_LABEL = re.compile(r"(?<![A-Za-z])(?P<cred>MD|DO|NP|PA|RN|LPN|LVN|CMA|MA)\s*:\s*(?P<name>" + _NAME + r")")  # "Supervising MD: Hamza Abdi"
 _TITLE = re.compile(r"(?i:\b(?P<title>nurse\s+practitioner|physician\s+assistant|nurse|medical\s+assistant|physician|doctor)\b)"
                     r"(?:\s+(?P<name>" + _NAME + r"))?")
-PROVIDER_CREDENTIALS = frozenset({"MD", "DO", "NP", "FNP", "FNP-C", "FNP-BC", "ANP", "AGNP", "DNP", "APRN", "PA", "PA-C", "MBBS", "NP-C"})
+PROVIDER_CREDENTIALS = frozenset({"MD", "DO", "NP", "FNP", "FNP-C", "FNP-BC", "ANP", "AGNP", "DNP", "APRN", "PA", "PA-C", "MBBS",
+                                  "NP-C", "ARNP", "CRNP", "ACNP", "WHNP", "PMHNP", "CNM", "CNS", "DPM"})
 _NOT_NAMES = {"The", "Patient", "Pt", "Injection", "Given", "Administered", "Site", "Route", "Dose", "Lot", "Left",
               "Right", "Office", "Present", "In", "Was", "Is", "Clinic", "Today", "Vitamin", "Supervising", "Provider", "Physician", "Nurse",
-              "Per", "By", "Dr", "Doctor", "Tolerated", "At", "Available", "Here", "Today", "Onsite", "Supervised", "Supervising", "Pt", "Well", "No", "Denies", "In", "On", "Via", "Was", "Is", "Present", "Available", "And", "With", "Who"}
+              "Per", "By", "Dr", "Doctor", "Visit", "Note", "Encounter", "Progress", "Telephone", "Phone", "Follow", "Acute", "Video", "Tolerated", "At", "Available", "Here", "Today", "Onsite", "Supervised", "Supervising", "Pt", "Well", "No", "Denies", "In", "On", "Via", "Was", "Is", "Present", "Available", "And", "With", "Who"}
 
 
 def norm_credential(raw: str | None) -> str | None:

@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 # A break after sentence-final punctuation followed by a capital, digit, bullet or bracket,
 # unless the period ends a common abbreviation or a single capital (an initial). The abbreviation is
 # checked only where punctuation is found: lookbehinds at every character cost more than the rest.
-_ABBREV = re.compile(r"(?:\b(?:Dr|Mr|Ms|Mrs|St|vs|No|e\.g|i\.e|p\.o|b\.i\.d|t\.i\.d|q\.d|I\.M|S\.C|approx|Jr)|\b[A-Z])\Z")
+_ABBREV = re.compile(r"(?:\b(?:Dr|DR|Mr|MR|Ms|MS|Mrs|MRS|St|vs|VS|No|e\.g|i\.e|p\.o|b\.i\.d|t\.i\.d|q\.d|I\.M|S\.C|approx|Jr)|\b[A-Z])\Z")
 _LIST_NUMBER = re.compile(r"(?:^|[\s,(])\d{1,2}$")
 _SENT_END = re.compile(r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9•\-*])")
 # Flattened line breaks: ".,  " / ":,  " / ",  1." / ",  -" after end punctuation or before a list item.

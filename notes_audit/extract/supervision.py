@@ -60,13 +60,14 @@ def find_supervision(text: str, lowered: str, sentences: list[tuple[int, int]]) 
         people = [p for p in find_people(text, lo, hi) if p[3] in PROVIDER_CREDENTIALS]
         has_presence = presence_of(text, lo, hi) != "unknown"
         # Template lines: "Supervising provider: Dr. Chen" then "Location: in office" on the next line.
-        if k + 1 < len(sentences) and (not people or not has_presence) and sentences[k + 1][0] - s1 <= 3:
+        if k + 1 < len(sentences) and (not any(p[2] for p in people) or not has_presence) and sentences[k + 1][0] - s1 <= 3:
             n0, n1 = sentences[k + 1]
             if n1 - n0 < 160:
                 more = [p for p in find_people(text, n0, n1) if p[3] in PROVIDER_CREDENTIALS]
-                if (not people and more) or (not has_presence and presence_of(text, n0, n1) != "unknown"):
+                named_more = any(p[2] for p in more)
+                if (named_more and not any(p[2] for p in people)) or (not has_presence and presence_of(text, n0, n1) != "unknown"):
                     hi = n1
-                    people = people or more
+                    people = people + more if named_more else people
         for c0, c1, clause_people in _clauses(text, lo, hi, people):
             presence = presence_of(text, c0, c1)
             if not clause_people and not re.search(r"supervis|no\s+(?:provider|physician|doctor|md|practitioner)", text[c0:c1], I):
@@ -90,7 +91,7 @@ _CLAUSE_BREAK = re.compile(r"\s[-–—]\s|;|\bbut\b|\bwhile\b|\bhowever\b|\bwhe
 def _clauses(text: str, lo: int, hi: int, people: list) -> list[tuple[int, int, list]]:
     """One sentence may name two practitioners ("Dr. Okafor out of the office - Dr. Chen is supervising
     in clinic today"): with two or more, each clause is judged on its own."""
-    if len(people) < 2:
+    if len([p for p in people if p[2]]) < 2:  # an unnamed "Supervising MD:" label is not a second person
         return [(lo, hi, people)]
     cuts = [lo, *(m.start() for m in _CLAUSE_BREAK.finditer(text, lo, hi)), hi]
     out = []

@@ -142,3 +142,43 @@ def test_non_injectable_routes_given(extractor, text, expected):
 ])
 def test_template_answers(extractor, text, expected):
     assert expected in {(a.drug, a.status) for a in extractor.extract_text(text).administrations}
+
+
+# Phrasings of status that a plain "strongest cue wins" rule gets wrong: a plan right before the drug,
+# a condition or option, a charge line, a regimen that runs past today's dose, an order sent after.
+@pytest.mark.parametrize("text, expected", [
+    ("I administered cyanocobalamin 1000 mcg IM today she tolerated it well we will continue the "
+     "cyanocobalamin weekly for four weeks", {("cyanocobalamin", "given"), ("cyanocobalamin", "planned")}),
+    ("If B12 low, will start IM replacement promptly.", set()),
+    ("RTC 2 wk to review; will decide on B12 injections vs oral then.", set()),
+    ("If B12 does not improve on oral, will consider IM injections.", set()),
+    ("Charges:\n  J3420  Vit B12 cyanocobalamin up to 1000 mcg  x1\n", set()),
+    ("Ordered: cyanocobalamin 1000 mcg IM daily x 7, then weekly x 4, then monthly. 1st dose given today L deltoid.",
+     {("cyanocobalamin", "given"), ("cyanocobalamin", "ordered")}),
+    ("Will start cyanocobalamin 1000 mcg IM weekly x 4, then monthly. First injection given today in R deltoid.",
+     {("cyanocobalamin", "given"), ("cyanocobalamin", "planned")}),
+    ("Switch route: Nascobal (cyanocobalamin nasal spray) 500 mcg weekly. Rx sent.", {("cyanocobalamin", "ordered")}),
+    ("Reason: monthly vitamin B12 injection.\nCyanocobalamin 1000 mcg IM L deltoid. Tolerated.",
+     {("cyanocobalamin", "given")}),
+    ("Meds: donepezil 5 mg (started 8/2025), methylcobalamin 5000 mcg SL daily (OTC, self-started).",
+     {("methylcobalamin", "historical")}),
+    ("I've been getting the monthly B12 shots since last year.", {("b12_unspecified", "historical")}),
+    ("Pt brought own vial (cyanocobalamin 1000 mcg/mL, Rx label verified, lot 23K118).\n"
+     "Cyanocobalamin 1000 mcg IM L deltoid.", {("cyanocobalamin", "given")}),
+])
+def test_status_in_context(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+@pytest.mark.parametrize("text, dose, route", [
+    # another drug's dose in the same paragraph is not the B12 dose
+    ("Pt on monthly cyanocobalamin, here for his injection. BP high despite lisinopril 20 mg daily.", None, None),
+    # a route earlier in the sentence belongs to another subject
+    ("Absorbs oral supplements poorly despite diet; has been getting monthly B12 shots here since 2021.", None, None),
+    # a concentration is the dose only when no volume follows
+    ("Shot: Methyl B12 (methylcobalamin 5 mg/mL)\nVolume: 0.5 mL    Route: IM    Site: R deltoid", 2500, "IM"),
+])
+def test_attributes_belong_to_the_mention(extractor, text, dose, route):
+    a = extractor.extract_text(text).administrations[0]
+    dose_mcg = None if a.dose_value is None else a.dose_value * (1000 if a.dose_unit == "mg" else 1)
+    assert (dose_mcg, a.route) == (dose, route)

@@ -108,3 +108,20 @@ def test_presence_phrasings(extractor, text, expected):
 ])
 def test_em_visits(extractor, text, expected):
     assert extractor.extract_text(text).em.separately_identifiable is expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("SUPERVISING MD: DR. MBEKI-LANGSTROM - OFFSITE TODAY (MAIN CAMPUS), AVAILABLE BY PHONE.",
+     ("Mbeki-Langstrom", "absent")),
+    ("Provider: Henrietta Vasquez-Moore, CNM\nB12 1000 mcg IM given L deltoid by J. Tate, MA; I was in the office.",
+     ("Henrietta Vasquez-Moore", "in_office")),
+    ("NP Visit -- Fernwood\nNP: Delphine Harcourt-Ibe, FNP-C\nB12 1 mg IM given by K. Lind, RN (I was on site).",
+     ("Delphine Harcourt-Ibe", "in_office")),
+])
+def test_supervisor_names(extractor, text, expected):
+    assert expected in {(s.name, s.presence) for s in extractor.extract_text(text).supervision}
+
+
+def test_a_common_word_after_doctor_is_not_a_name(extractor):
+    text = "she wanted the doctor to know, I gave B12 1000 mcg IM, Dr. Pemberton-Oyo was in clinic seeing patients"
+    assert {s.name for s in extractor.extract_text(text).supervision} == {"Pemberton-Oyo"}

@@ -60,8 +60,8 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("historical", re.compile(r"\blast\s+(?:[\w-]+\s+){0,2}?(?:injection|dose|shot|b-?12|given|received|administered)|\bpreviously\b|\b(?:has|have|'ve|had)\s+been\s+(?:receiving|getting|on|taking)|"
                               r"\bhad\s+been\b|\bin\s+the\s+past\b|\bused\s+to\b|\bat\s+(?:an?\s+)?(?:another|outside|other|different)\s+(?:clinic|office|facility|provider|practice)|"
                               r"\bago\b|\bprior\s+(?:injection|dose|shot)s?|\bwas\s+on\b(?!\s+(?:site|the\s+(?:unit|floor|premises)|premises|call|duty))|\bhistory\s+of\b|\bh/o\b|\bsince\s+(?:19|20)\d\d|\bgets\s+(?:her|his|their|b-?12|monthly|it)|"
-                              r"\breceives\b|\bhas\s+had\b|\byesterday\b|\blast\s+(?:week|month)\b|\bself[-\s]?(?:administers?|injects?)\b|\bat\s+home\b|\bin\s+(?:19|20)\d\d\b|\bx\s*\d+\s*(?:yrs?|years?|months?|mos)\b|\bfor\s+(?:the\s+(?:past|last)\s+)?\d+\s+(?:years?|yrs)\b", I)),
-    ("given", re.compile(r"(?<!be\s)\bgiven\b(?!\s+(?:that|this|its|intact|ongoing|persistent|recent|current|concerns?|risks?|"
+                              r"\breceives\b|\bhas\s+had\b|\b(?:she|he|pt|patient|they)\s+(?:also\s+)?(?:started|began)\b|\byesterday\b|\blast\s+(?:week|month)\b|\bself[-\s]?(?:administers?|injects?)\b|\bat\s+home\b|\bin\s+(?:19|20)\d\d\b|\bx\s*\d+\s*(?:yrs?|years?|months?|mos)\b|\bfor\s+(?:the\s+(?:past|last)\s+)?\d+\s+(?:years?|yrs)\b", I)),
+    ("given", re.compile(r"(?<!be\s)(?<!order\s)(?<!orders\s)(?<!rx\s)\bgiven\b(?!\s+(?:that|this|its|intact|ongoing|persistent|recent|current|concerns?|risks?|"
                          r"history|age|findings|symptoms|results?|normal|low|high|borderline|metformin|ppi|absence|presence|lack))|(?<!self-)(?<!self\s)\badministered\b|\binjected\b|\bgave\b(?!\s+(?:a\s+)?(?:verbal\s+|telephone\s+|phone\s+|new\s+)?(?:order|rx|prescription|instructions?))|\breceived\s+(?:today|her|his|the|b-?12|\d)|\btolerated\b|"
                          r"\binjection\s+(?:performed|completed|done)|\bcompleted\b|\bperformed\b|\bdone\b|☒|\[\s*[xX✓✔]\s*\]\s*(?:given|administered|yes)|"
                          r"\badmin(?:istered)?\s+(?:today|in\s+clinic)|\bgiven\s+today|\bwas\s+injected|\bpt\s+received|\bpatient\s+received|"
@@ -84,13 +84,14 @@ _VISIT_REASON = re.compile(
     r"(?:\b(?:here|in|present(?:s|ed|ing)?|comes?|came|returns?|returned|seen|arrived?|scheduled|visit)\s+(?:today\s+)?(?:for|with)|"
     r"\breason\s+for\s+(?:visit|appointment|encounter)\s*:?|\b(?:reason|purpose|visit\s+type)\s*:|\bcc\s*:|\bchief\s+complaint\s*:?|"
     r"\b(?:request(?:s|ed|ing)?|asking\s+for|wants?|would\s+like)\s+(?:to\s+(?:get|have|receive)\s+)?)"
-    r"[\s,]+(?:(?:her|his|their|a|the|an|scheduled|monthly|weekly|routine|regular|next|due|usual|maintenance|vitamin|vit\.?)\s+)*$", I)
+    r"[\s,:]+(?:(?:her|his|their|a|the|an|scheduled|monthly|weekly|routine|regular|next|due|usual|maintenance|vitamin|vit\.?)\s+|"
+    r"[\w/-]+\s+(?=(?:[\w/().-]+\s+){0,2}$))*$", I)
 # "check B12 level", "B12 + MMA in 3 months": the lab, not the drug.
 _LAB_ORDER_BEFORE = re.compile(r"\b(?:check|recheck|re-check|repeat|order|draw|obtain|send|get|labs?:?|serum)\s+(?:a\s+|the\s+)?(?:vitamin\s+|vit\.?\s*)?$", I)
 _LAB_AFTER = re.compile(r"^\s*(?:levels?|lab|labs|test|panel|results?|assay|/\s*folate|\+\s*(?:mma|folate)|and\s+(?:mma|folate|methylmalonic))\b", I)
 _DRUG_CONTEXT = re.compile(
     r"\b(?:shots?|injections?|inj\b|injectable|IM\b|SC\b|SQ\b|subq|vial|syringe|dose|given|administered|injected|"
-    r"declined|refused|held|tablets?|tabs?|sublingual|nasal\s+spray|lozenge|\d+\s*(?:mcg|µg|ug|mg)\b|"
+    r"declined|refused|held|hold|holding|tablets?|tabs?|sublingual|nasal\s+spray|lozenge|\d+\s*(?:mcg|µg|ug|mg)\b|"
     r"next|due|monthly|weekly|lifelong|maintenance|supplement\w*|replacement|repletion|therapy|treatment|regimen|"
     r"receiv\w*|taking|takes|on\s+(?:lifelong|monthly|weekly|daily|oral|sl)|rtc|return\s+(?:in|for))", I)
 _PLAN_SECTIONS = {"plan", "assessment_plan", "orders"}
@@ -304,6 +305,25 @@ def _given_follows(text: str, lo: int, hi: int, max_sentences: int = 2) -> bool:
     return False
 
 
+_INJECTION_WORD = re.compile(r"\binj(?:ection)?s?\b|\bshots?\b|\bdose\b", I)
+
+
+def _injection_today(text: str, pos: int, reach: int = 1500) -> str | None:
+    """What happened to today's injection, said later without naming the drug ("Injection held d/t acute
+    illness - not given."): the first such sentence with a given, held or declined cue and no past or future."""
+    start = pos
+    for brk in [*_SENTENCE_BREAK.finditer(text, pos, min(len(text), pos + reach)), None]:
+        end = brk.start() if brk else min(len(text), pos + reach)
+        if end > start and _INJECTION_WORD.search(text, start, end) and not _DRUG_NAME.search(text, start, end):
+            cues = _cues(text, start, end)
+            for status in ("declined", "held", "given"):
+                if status in cues and not (cues & {"historical", "planned"}) and not _FUTURE_OR_PAST.search(text, start, end):
+                    return status
+        if brk:
+            start = brk.end()
+    return None
+
+
 def _not_an_event(text: str, m: Mention) -> bool:
     s0, s1 = m.sentence
     line = text.rfind("\n", 0, m.start) + 1
@@ -421,6 +441,7 @@ def read_mention(text: str, m: Mention) -> Mention:
     # from what the note says happened, here or in the drug mentions of the day (see merge).
     if status not in ("given", "declined", "held") and is_visit_reason(text, m):
         status = "visit_reason"
+        a["today"] = _injection_today(text, m.end)
     m.attrs["status"] = status
     near_lo, near_hi = max(s0, m.start - 60), min(s1, m.end + 120)
     if status == "given" and _REGIMEN.search(text, m.end, near_hi):
@@ -456,7 +477,7 @@ def merge(text: str, mentions: list[Mention]) -> list[Administration]:
     for m in reasons:
         today = next((st for st in ("given", "held", "declined")
                       if any(k[1] == st and (k[0] in (m.drug, "b12_unspecified") or m.drug == "b12_unspecified")
-                             for k in groups)), None)
+                             for k in groups)), m.attrs.get("today"))
         if today is not None:
             m.attrs["status"] = today
             groups.setdefault((m.drug, today), []).append(m)

@@ -18,16 +18,29 @@ from notes_audit.extract.labs import find_date, read_numeric, read_qualitative
 from notes_audit.extract.sections import section_of
 from notes_audit.extract.rulefiles import lower_same_length
 from notes_audit.extract.targets import Target
-from notes_audit.extract.supervision import author_supervision, find_supervision, provider_of_visit
+from notes_audit.extract.supervision import author_supervision, find_supervision, provider_of_visit, settle
 
 _ANEMIA_DUE_TO = re.compile(r"an(?:a)?emia,?\s+(?:(?:likely|probably|most\s+likely)\s+)?(?:due\s+to|secondary\s+to|from|d/t|2/2|"
                             r"caused\s+by|related\s+to|from\s+underlying)\s+(?:(?:her|his|the)\s+)?(?:vitamin\s+|vit\.?\s*)?$", re.I)
+_DUE_TO_IF_DEFICIENCY = re.compile(r"\s+(?:due\s+to|secondary\s+to|from|d/t)\s+intrinsic\s+factor\s+deficiency", re.I)
 _UNCHECKED_BOX = re.compile(r"(?:\[\s*\]|☐|\(\s*\))[ \t]*$")
 _QUALITATIVE_TESTS = {"intrinsic_factor_ab", "parietal_cell_ab"}
 _PARAGRAPH_LIMIT = 400  # chars after a drug mention that its template block may span
 
 
 _ICD_WRITTEN = re.compile(r"([A-Z]\d{2})\.?(\w{0,4})")
+
+
+_BOX = re.compile(r"\[\s*[xX✓✔]?\s*\]|[☐☒☑]")
+
+
+def _unticked_option(text: str, pos: int) -> bool:
+    """Is the mention at `pos` an option after an empty box on its line, with no ticked box between?"""
+    if _UNCHECKED_BOX.search(text, max(0, pos - 8), pos):
+        return True
+    line = text.rfind("\n", 0, pos) + 1
+    boxes = list(_BOX.finditer(text, max(line, pos - 60), pos))
+    return bool(boxes) and boxes[-1].group(0).strip("[] \t") == "" and boxes[-1].group(0) != "☒" and boxes[-1].group(0) != "☑"
 
 
 def _specific_icd10(concept: str, surface: str) -> str:
@@ -102,8 +115,8 @@ class EvidenceBuilder:
 
         mentions: list[adm.Mention] = []
         for t in targets:
-            if _UNCHECKED_BOX.search(text, max(0, t.start - 8), t.start):
-                continue  # "[ ] Pernicious anemia", "[ ] Hydroxocobalamin": a template option not chosen
+            if _unticked_option(text, t.start):
+                continue  # "[ ] Pernicious anemia (D51.0)", "[ ] Hydroxocobalamin": a template option not chosen
             k = sentence_index(sent_starts, t.start)
             sent = sentences[k]
             if t.kind == "SYMPTOM":
@@ -114,6 +127,8 @@ class EvidenceBuilder:
                                                   (t.start, t.end), text[t.start:t.end]))
                 continue
             if t.kind == "DX":
+                if t.value == "b12_deficiency_anemia" and _DUE_TO_IF_DEFICIENCY.match(text, t.end):
+                    continue  # D51.0's title: "B12 deficiency anemia due to intrinsic factor deficiency" is PA
                 if t.value == "b12_deficiency" and _ANEMIA_DUE_TO.search(text, max(0, t.start - 60), t.start):
                     t = Target(t.start, t.end, "DX:b12_deficiency_anemia")  # "megaloblastic anemia due to B12 deficiency"
                 ev.diagnoses.append(Diagnosis(t.value, _specific_icd10(t.value, text[t.start:t.end]), assertion(t),
@@ -158,6 +173,7 @@ class EvidenceBuilder:
             visit = provider_of_visit(text)
             if visit is not None:
                 ev.supervision = [s for s in ev.supervision if s.presence != visit.presence] + [visit]
+        ev.supervision = settle(ev.supervision)
         ev.em = assess_em(text, lowered, sentences, section_at, self.em_classifier)
         ev.loading_phase = find_loading_phase(text, lowered)
         return ev

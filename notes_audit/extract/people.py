@@ -8,7 +8,11 @@ CREDENTIAL = (
     r"(?:M\.?D\.?|D\.?O\.?|FNP-?[BC]?|ANP-?[BC]?|AGNP-?C?|DNP|APRN|ARNP|CRNP|ACNP|WHNP|PMHNP|CNM|CNS|DPM|NP-?C?|PA-C|P\.?A\.?|R\.?N\.?|BSN|MSN|"
     r"L\.?P\.?N\.?|L\.?V\.?N\.?|C\.?M\.?A\.?|RMA|CCMA|M\.?A\.?|CNA|MBBS)"
 )
-_NAME = r"(?:[A-Z][A-Za-z'’\-]+|[A-Z]\.)(?:[ \t]+(?:[A-Z]\.|[A-Z][A-Za-z'’\-]+)){0,2}"
+# Names in any Latin script ("Sørensen-Okafor", "Colm Ó Briain"); words one space apart (a wider gap
+# separates template fields: "Dr. Sato-Brandt     Allergies: sulfa").
+_UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
+_WORD = rf"[{_UPPER}](?:[^\W\d_]|['’\-])+"
+_NAME = rf"(?:{_WORD}|[{_UPPER}]\.|[{_UPPER}](?=[ ]{_WORD}))(?:[ \t](?:[{_UPPER}]\.|{_WORD}|[{_UPPER}](?=[ ]{_WORD}))){{0,2}}"
 # Dictated notes write "dr. smith" in lower case: after "dr." only, and not a common word ("the doctor to know").
 _LOWER_NAME = r"(?<=[dD]r\.[ ])(?!(?:to|the|a|an|and|or|was|is|in|at|on|for|of|by|who|said|says|will|who|note|office)\b)[a-z][a-z'’\-]+"
 _DR_NAME = re.compile(r"\b(?i:Dr\.?|Doctor)[ \t]+(?P<name>" + _NAME + r"|" + _LOWER_NAME + r"(?:[ \t]+[a-z][a-z'’\-]+)?)")
@@ -23,7 +27,7 @@ PROVIDER_CREDENTIALS = frozenset({"MD", "DO", "NP", "FNP", "FNP-C", "FNP-BC", "A
                                   "NP-C", "ARNP", "CRNP", "ACNP", "WHNP", "PMHNP", "CNM", "CNS", "DPM"})
 _NOT_NAMES = {"The", "Patient", "Pt", "Injection", "Given", "Administered", "Site", "Route", "Dose", "Lot", "Left",
               "Right", "Office", "Present", "In", "Was", "Is", "Clinic", "Today", "Vitamin", "Supervising", "Provider", "Physician", "Nurse",
-              "Per", "By", "Dr", "Doctor", "Visit", "Note", "Encounter", "Progress", "Telephone", "Phone", "Follow", "Acute", "Video", "Tolerated", "At", "Available", "Here", "Today", "Onsite", "Supervised", "Supervising", "Pt", "Well", "No", "Denies", "In", "On", "Via", "Was", "Is", "Present", "Available", "And", "With", "Who"}
+              "Per", "By", "Dr", "Doctor", "Visit", "Note", "Allergies", "Allergy", "Location", "Date", "Dos", "Encounter", "Progress", "Telephone", "Phone", "Follow", "Acute", "Video", "Tolerated", "At", "Available", "Here", "Today", "Onsite", "Supervised", "Supervising", "Pt", "Well", "No", "Denies", "In", "On", "Via", "Was", "Is", "Present", "Available", "And", "With", "Who"}
 
 
 def norm_credential(raw: str | None) -> str | None:

@@ -69,6 +69,9 @@ def find_supervision(text: str, lowered: str, sentences: list[tuple[int, int]]) 
                     hi = n1
                     people = people + more if named_more else people
         for c0, c1, clause_people in _clauses(text, lo, hi, people):
+            if c1 - c0 > 300 and clause_people:
+                # A dictated run-on: judge presence near the practitioner, not a whole paragraph away.
+                c0, c1 = max(c0, clause_people[0][0] - 150), min(c1, clause_people[-1][1] + 150)
             presence = presence_of(text, c0, c1)
             if not clause_people and not re.search(r"supervis|no\s+(?:provider|physician|doctor|md|practitioner)", text[c0:c1], I):
                 continue
@@ -81,11 +84,20 @@ def find_supervision(text: str, lowered: str, sentences: list[tuple[int, int]]) 
                 continue
             seen.add(key)
             out.append(Supervision(name, cred, presence, (lo, hi), text[lo:hi]))
-    named_presences = {s.presence for s in out if s.name}
-    return [s for s in out if s.name or s.presence not in named_presences]
+    # "No MD on site" beside a named supervisor on video is that supervisor's whereabouts, not another person.
+    return [s for s in out if s.name] or out
 
 
-_CLAUSE_BREAK = re.compile(r"\s[-–—]\s|;|\bbut\b|\bwhile\b|\bhowever\b|\bwhereas\b", I)
+def settle(found: list[Supervision]) -> list[Supervision]:
+    """The note's supervision once every source has spoken. (A note without an injection keeps what it
+    says: the day's injection may be charted in another note of the same encounter.)"""
+    # A header's "Supervising MD: X" (whereabouts unknown) adds nothing once the note says who was where.
+    if any(s.presence != "unknown" for s in found):
+        found = [s for s in found if s.presence != "unknown"]
+    return found
+
+
+_CLAUSE_BREAK = re.compile(r"\s[-–—]\s|;|\bbut\b|\bwhile\b|\bhowever\b|\bwhereas\b|[ \t]{3,}", I)  # wide gaps part template fields
 
 
 def _clauses(text: str, lo: int, hi: int, people: list) -> list[tuple[int, int, list]]:
@@ -127,7 +139,14 @@ def author_supervision(text: str, lowered: str) -> Supervision | None:
         if people:
             name, cred = people[0][2], people[0][3]
             break
-    return Supervision(name, cred, "in_office", m.span(), text[m.start():m.end()])
+    # "I was present by real-time audio-video throughout": the author's own words say how.
+    said = presence_of(text, m.start(), min(len(text), m.end() + 60, _clause_end(text, m.end())))
+    return Supervision(name, cred, said if said != "unknown" else "in_office", m.span(), text[m.start():m.end()])
+
+
+def _clause_end(text: str, pos: int) -> int:
+    ends = [i for i in (text.find(c, pos) for c in ".;\n") if i != -1]
+    return min(ends) if ends else len(text)
 
 
 _PROVIDER_LABEL = re.compile(r"^[ \t]*(?:provider|seen\s+by|attending|physician|rendering\s+provider|treating\s+provider|"

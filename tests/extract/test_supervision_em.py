@@ -125,3 +125,21 @@ def test_supervisor_names(extractor, text, expected):
 def test_a_common_word_after_doctor_is_not_a_name(extractor):
     text = "she wanted the doctor to know, I gave B12 1000 mcg IM, Dr. Pemberton-Oyo was in clinic seeing patients"
     assert {s.name for s in extractor.extract_text(text).supervision} == {"Pemberton-Oyo"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # non-ASCII names
+    ("Cyanocobalamin 1000 mcg IM given by MA. Supervising: Dr. Ingrid Sørensen-Okafor, off site, reachable by phone.",
+     {("Ingrid Sørensen-Okafor", "absent")}),
+    # a wide template gap ends a name
+    ("B12 1000 mcg IM given L deltoid.\nAttending: Dr. Wilhelmina Sato-Brandt     Allergies: sulfa\nDr. Sato-Brandt in office.",
+     {("Sato-Brandt", "in_office")}),
+    # the author's own words say how they were present
+    ("First dose given today by W. Marchbanks, RN, R deltoid; I was present by real-time audio-video throughout.",
+     {(None, "virtual")}),
+    # a header's supervising MD adds nothing once the note says who was where
+    ("PROVIDER: CELESTE VARGA-MOLINA, PA-C     SUPERVISING MD: ANDRE KOWALEWSKI, MD\n\nHPI: FOLLOW UP.\n\n"
+     "B12 1000 MCG IM GIVEN L DELTOID BY RN, I WAS IN THE SUITE.", {("Celeste Varga-Molina", "in_office")}),
+])
+def test_supervision_in_context(extractor, text, expected):
+    assert {(s.name, s.presence) for s in extractor.extract_text(text).supervision} == expected

@@ -57,7 +57,7 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("held", re.compile(r"(?<!pressure\s)\bheld\b(?!\s+(?:pressure|for\s+\d+\s*(?:sec|min)))|\bhold(?:ing)?\b|\bnot\s+(?:given|administered|done)\b|\bno\s+(?:injection|b-?12|shot|dose|cyanocobalamin)\s+(?:was\s+)?(?:given|administered|today)|"
                         r"\bdeferred\b|\bpostponed?\b|\bskip(?:ped)?\b|\bwithheld\b|\bwill\s+not\s+(?:give|administer)|"
                         r"\bdid\s+not\s+(?:give|receive|administer|get)|\bwas\s+not\s+(?:given|administered)|\bnot\s+today\b|\bcancel+ed\b", I)),
-    ("historical", re.compile(r"\blast\s+(?:[\w-]+\s+){0,2}?(?:injection|dose|shot|b-?12|given|received|administered)|\bpreviously\b|\b(?:has|have|'ve|had)\s+been\s+(?:receiving|getting|on|taking)|"
+    ("historical", re.compile(r"\b(?:stop|stopped|discontinue[ds]?|d/c|dc'?d)\s+(?:the\s+|her\s+|his\s+)?(?:(?:oral|sl|sublingual|im|nasal|po)\s+)?(?=\S*(?:cobal|b-?12))|\blast\s+(?:[\w-]+\s+){0,2}?(?:injection|dose|shot|b-?12|given|received|administered)|\bpreviously\b|\b(?:has|have|'ve|had)\s+been\s+(?:receiving|getting|on|taking)|"
                               r"\bhad\s+been\b|\bin\s+the\s+past\b|\bused\s+to\b|\bat\s+(?:an?\s+)?(?:another|outside|other|different)\s+(?:clinic|office|facility|provider|practice)|"
                               r"\bago\b|\bprior\s+(?:injection|dose|shot)s?|\bwas\s+on\b(?!\s+(?:site|the\s+(?:unit|floor|premises)|premises|call|duty))|\bhistory\s+of\b|\bh/o\b|\bsince\s+(?:19|20)\d\d|\bgets\s+(?:her|his|their|b-?12|monthly|it)|"
                               r"\breceives\b|\bhas\s+had\b|\b(?:she|he|pt|patient|they)\s+(?:also\s+)?(?:started|began)\b|\byesterday\b|\blast\s+(?:week|month)\b|\bself[-\s]?(?:administers?|injects?)\b|\bat\s+home\b|\bin\s+(?:19|20)\d\d\b|\bx\s*\d+\s*(?:yrs?|years?|months?|mos)\b|\bfor\s+(?:the\s+(?:past|last)\s+)?\d+\s+(?:years?|yrs)\b", I)),
@@ -82,7 +82,7 @@ _STRONG_GIVEN_TODAY = re.compile(r"\b(?:given|administered|injected)\s+(?:today|
 # what the note says happened today — not an event of its own.
 _VISIT_REASON = re.compile(
     r"(?:\b(?:here|in|present(?:s|ed|ing)?|comes?|came|returns?|returned|seen|arrived?|scheduled|visit)\s+(?:today\s+)?(?:for|with)|"
-    r"\breason\s+for\s+(?:visit|appointment|encounter)\s*:?|\b(?:reason|purpose|visit\s+type)\s*:|\bcc\s*:|\bchief\s+complaint\s*:?|"
+    r"\breason\s+for\s+(?:visit|appointment|encounter)\s*:?|\b(?:reason|purpose|visit\s+type|scheduled(?:\s+for)?|appointment\s+for)\s*:|\bcc\s*:|\bchief\s+complaint\s*:?|"
     r"\b(?:request(?:s|ed|ing)?|asking\s+for|wants?|would\s+like)\s+(?:to\s+(?:get|have|receive)\s+)?)"
     r"[\s,:]+(?:(?:her|his|their|a|the|an|scheduled|monthly|weekly|routine|regular|next|due|usual|maintenance|vitamin|vit\.?)\s+|"
     r"[\w/-]+\s+(?=(?:[\w/().-]+\s+){0,2}$))*$", I)
@@ -90,7 +90,8 @@ _VISIT_REASON = re.compile(
 _LAB_ORDER_BEFORE = re.compile(r"\b(?:check|recheck|re-check|repeat|order|draw|obtain|send|get|labs?:?|serum)\s+(?:a\s+|the\s+)?(?:vitamin\s+|vit\.?\s*)?$", I)
 _LAB_AFTER = re.compile(r"^\s*(?:levels?|lab|labs|test|panel|results?|assay|/\s*folate|\+\s*(?:mma|folate)|and\s+(?:mma|folate|methylmalonic))\b", I)
 _DRUG_CONTEXT = re.compile(
-    r"\b(?:shots?|injections?|inj\b|injectable|IM\b|SC\b|SQ\b|subq|vial|syringe|dose|given|administered|injected|"
+    r"\b(?:shots?|injections?|inj\b|injectable|IM\b|SC\b|SQ\b|subq|vial|syringe|dose|"
+    r"given(?!\s+(?:that|low|high|normal|borderline|her|his|recent|current|history|findings|symptoms|results?))|administered|injected|"
     r"declined|refused|held|hold|holding|tablets?|tabs?|sublingual|nasal\s+spray|lozenge|\d+\s*(?:mcg|µg|ug|mg)\b|"
     r"next|due|monthly|weekly|lifelong|maintenance|supplement\w*|replacement|repletion|therapy|treatment|regimen|"
     r"receiv\w*|taking|takes|on\s+(?:lifelong|monthly|weekly|daily|oral|sl)|rtc|return\s+(?:in|for))", I)
@@ -118,8 +119,13 @@ def is_drug_context(text: str, start: int, end: int, sentence: tuple[int, int]) 
     return bool(_DRUG_CONTEXT.search(text, lo, hi))
 
 
+_SYNONYM_BEFORE = re.compile(r"(?:vitamin\s+|vit\.?\s*)?b-?12\s*\(\s*$", I)  # "Vitamin B12 (cyanocobalamin)"
+
+
 def is_visit_reason(text: str, m: "Mention") -> bool:
-    return bool(_VISIT_REASON.search(text[max(0, m.start - 60):m.start]))
+    before = text[max(0, m.start - 75):m.start]
+    synonym = _SYNONYM_BEFORE.search(before)
+    return bool(_VISIT_REASON.search(before[:synonym.start()] if synonym else before))
 
 
 def _nearest(matches: list[tuple[int, int, object]], anchor: int, not_before: int | None = None
@@ -136,12 +142,14 @@ def _nearest(matches: list[tuple[int, int, object]], anchor: int, not_before: in
 
 # A word naming another medication right before a dose ("metformin 500 mg", "folic acid 1 mg"): generic
 # name stems by class (USAN stems), plus common non-B12 supplements.
-_OTHER_DRUG_BEFORE = re.compile(
+_OTHER_DRUG = (
     r"\b(?!\w*cobalamin)(?:\w+(?:pril|sartan|olol|statin|formin|prazole|tidine|mycin|cillin|cycline|floxacin|dipine|"
     r"semide|thiazide|gliptin|glutide|gliflozin|azepam|zolam|oxetine|aline|triptan|profen|dronate|sone|lone|terol|"
     r"pentin|gabalin|thyroxine|parin|farin|xaban|gatran|grel|zosin|artan)|aspirin|asa|acid|iron|ferrous\s+\w+|calcium|"
-    r"magnesium|potassium|zinc|d3?|vitamin\s+d3?|insulin|synthroid|lasix|tylenol|acetaminophen|prednisone)"
-    r"(?:\s+(?:tabs?|tablets?|caps?|capsules?|er|xr|sr|hcl|sodium))?[\s:,(]*$", I)
+    r"magnesium|potassium|zinc|d3?|vitamin\s+d3?|insulin|synthroid|lasix|tylenol|acetaminophen|prednisone)\b")
+_OTHER_DRUG_BEFORE = re.compile(_OTHER_DRUG + r"(?:\s+(?:tabs?|tablets?|caps?|capsules?|er|xr|sr|hcl|sodium))?[\s:,(]*$", I)
+# Another medication named between the B12 mention and a dose after it: "... start duloxetine 30 mg then 60 mg".
+_OTHER_DRUG_BETWEEN = re.compile(_OTHER_DRUG, I)
 
 
 def _dose(text: str, lo: int, hi: int, anchor: int, not_before: int | None = None
@@ -159,7 +167,8 @@ def _dose(text: str, lo: int, hi: int, anchor: int, not_before: int | None = Non
             return best
     cands = []
     for m in _DOSE.finditer(seg):
-        if _OTHER_DRUG_BEFORE.search(seg, max(0, m.start() - 40), m.start()):
+        if _OTHER_DRUG_BEFORE.search(seg, max(0, m.start() - 40), m.start()) or (
+                lo + m.start() > anchor and _OTHER_DRUG_BETWEEN.search(text, anchor, lo + m.start())):
             continue  # "lisinopril 20 mg daily" in the same paragraph is that drug's dose
         unit = m.group("unit").lower()
         unit = "mg" if unit.startswith(("mg", "milli")) else "mcg"
@@ -256,8 +265,9 @@ _FUTURE_JUST_BEFORE = re.compile(r"\b(?:will|plan(?:s|ning)?\s+to|next|continue|
 # "will decide on B12 injections vs oral", "discussed that oral B12 is effective").
 _NOT_AN_EVENT_BEFORE = re.compile(r"\b(?:if|unless|consider(?:ing|ed)?|decide|deciding|whether|may\s+need|might|could|"
                                   r"option\s+of|options?\s+(?:include|are)|would\s+(?:benefit|need)|candidate\s+for|"
-                                  r"may\s+(?:benefit|require|consider)|discussed\s+(?:that|whether|options|the\s+option)|"
-                                  r"explained|educated|counsel+ed\s+(?:on|about|that))\b[^.;\n]{0,60}$", I)
+                                  r"may\s+(?:benefit|require|consider)|(?:discussed|reviewed|explained|educated|counsel+ed|informed|advised)\s+"
+                                  r"(?:(?:with\s+)?(?:her|him|them|pt|patient|the\s+patient)\s+)?(?:that|whether|options?|the\s+option|on|about|how)|"
+                                  r"explained|educated)\b[^.;\n]{0,60}$", I)
 _NOT_AN_EVENT_AFTER = re.compile(r"^\W*(?:[\w-]+\s+){0,2}(?:vs\.?|versus)\s", I)
 # A charge line ("J3420  Vit B12 cyanocobalamin up to 1000 mcg  x1") bills the drug; it does not chart it.
 _CHARGE_LINE = re.compile(r"\bJ\d{4}\b")
@@ -316,8 +326,10 @@ def _injection_today(text: str, pos: int, reach: int = 1500) -> str | None:
         end = brk.start() if brk else min(len(text), pos + reach)
         if end > start and _INJECTION_WORD.search(text, start, end) and not _DRUG_NAME.search(text, start, end):
             cues = _cues(text, start, end)
+            said_today = re.search(r"\btoday\b", text[start:end], I)
             for status in ("declined", "held", "given"):
-                if status in cues and not (cues & {"historical", "planned"}) and not _FUTURE_OR_PAST.search(text, start, end):
+                if status in cues and (said_today and status != "given" or
+                                       not (cues & {"historical", "planned"}) and not _FUTURE_OR_PAST.search(text, start, end)):
                     return status
         if brk:
             start = brk.end()

@@ -34,6 +34,26 @@ _ICD_WRITTEN = re.compile(r"([A-Z]\d{2})\.?(\w{0,4})")
 _BOX = re.compile(r"\[\s*[xX✓✔]?\s*\]|[☐☒☑]")
 
 
+_SYNONYM_GAP = re.compile(r"\s*[(\[]\s*|\s*[)\]]\s*|\s*/\s*|\s*[-–—]\s*")
+
+
+def _without_synonyms(text: str, targets: list[Target]) -> list[Target]:
+    """Drop a bare "B12" written beside the substance it names ("Vitamin B12 (cyanocobalamin)",
+    "cyanocobalamin (VITAMIN B-12)"): one mention, the named substance."""
+    drugs = [t for t in targets if t.kind == "DRUG"]
+    if not drugs:
+        return targets
+
+    def beside(b: Target) -> bool:
+        for d in drugs:
+            lo, hi = (b.end, d.start) if b.end <= d.start else (d.end, b.start)
+            if 0 <= hi - lo <= 4 and _SYNONYM_GAP.fullmatch(text, lo, hi):
+                return True
+        return False
+
+    return [t for t in targets if t.kind != "B12" or not beside(t)]
+
+
 def _unticked_option(text: str, pos: int) -> bool:
     """Is the mention at `pos` an option after an empty box on its line, with no ticked box between?"""
     if _UNCHECKED_BOX.search(text, max(0, pos - 8), pos):
@@ -114,6 +134,7 @@ class EvidenceBuilder:
             return self.asserter.status(text, t, mods, terms, section_at(t.start))
 
         mentions: list[adm.Mention] = []
+        targets = _without_synonyms(text, targets)
         for t in targets:
             if _unticked_option(text, t.start):
                 continue  # "[ ] Pernicious anemia (D51.0)", "[ ] Hydroxocobalamin": a template option not chosen

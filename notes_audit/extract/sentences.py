@@ -22,7 +22,7 @@ _ABBREV = re.compile(r"(?:\b(?:Dr|DR|Mr|MR|Ms|MS|Mrs|MRS|St|vs|VS|No|e\.g|i\.e|p
 _LIST_NUMBER = re.compile(r"(?:^|[\s,(])\d{1,2}$")
 _SENT_END = re.compile(r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9•\-*])")
 # Flattened line breaks: ".,  " / ":,  " / ",  1." / ",  -" after end punctuation or before a list item.
-_FLAT = re.compile(r"(?<=[.:;!?]),\s+|,\s{2,}(?=(?:\d{1,2}[.)]|[-*•]|[A-Z][A-Za-z /&]{2,40}:))")
+_FLAT = re.compile(r"(?<=[.:;!?])(?<![A-Za-z]\.[A-Za-z]\.),\s+|,\s{2,}(?=(?:\d{1,2}[.)]|[-*•]|[A-Z][A-Za-z /&]{2,40}:))")
 # Line breaks: a blank line always splits; a single newline splits unless the line was hard-wrapped
 # mid-sentence (previous line long and not ending in punctuation, next line starting lower-case).
 _NEWLINE = re.compile(r"\n")

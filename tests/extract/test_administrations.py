@@ -182,3 +182,20 @@ def test_attributes_belong_to_the_mention(extractor, text, dose, route):
     a = extractor.extract_text(text).administrations[0]
     dose_mcg = None if a.dose_value is None else a.dose_value * (1000 if a.dose_unit == "mg" else 1)
     assert (dose_mcg, a.route) == (dose, route)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Hydroxocobalamin 1000 mcg/mL, 1 mL I.M., R ventrogluteal – IM injection performed 13:52 by Jo Smith, RN.",
+     {("hydroxocobalamin", "given")}),
+    ("1. Stop oral cyanocobalamin. Switch to cyanocobalamin 1000 mcg IM weekly x 4, then monthly - order signed. "
+     "First dose given today by W. Marchbanks, RN.", {("cyanocobalamin", "historical"), ("cyanocobalamin", "given"),
+                                                     ("cyanocobalamin", "ordered")}),
+    ("Scheduled for: Vitamin B12 (cyanocobalamin) 1000 mcg IM - monthly\n\nOn arrival pt febrile.\n\n"
+     "Injection held d/t acute illness - not given.", {("cyanocobalamin", "held")}),
+    ("Scheduled: cyanocobalamin 1000 mcg IM (monthly)\n\nRN note: Pt refused injection today; had lightheadedness "
+     "with his last 2 shots.", {("cyanocobalamin", "declined")}),
+    ("We reviewed that high-dose oral B12 is absorbed by passive diffusion.", set()),
+    ("Possible component of B12 deficiency given low-normal B12 on long-term metformin.", set()),
+])
+def test_status_from_the_whole_visit(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected

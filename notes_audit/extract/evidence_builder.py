@@ -163,7 +163,7 @@ class EvidenceBuilder:
                     limit = max(nl, t.end)
                 reading = (read_qualitative(text, t.start, t.end, limit) if test in _QUALITATIVE_TESTS
                            else read_numeric(test, text, t.end, limit))
-                status = assertion(t, test in _QUALITATIVE_TESTS) if reading is not None else None
+                status = assertion(t, True) if reading is not None else None  # a result is never "negated"
                 if status == "hypothetical":
                     continue  # "hold if B12 > 1,000": a threshold in a rule, not a result
                 if reading is not None:

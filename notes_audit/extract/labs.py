@@ -36,11 +36,16 @@ _NOT_A_RESULT = re.compile(
     r"years?|yrs?|y/?o\b|lbs?|kg|%|/\d|-\d{1,2}/|\s*(?:-|–|to)\s*\d)",
     re.I,
 )
+# A flag after the value, in brackets or in a table's next column ("| 10.4 | g/dL | L |"); "normal range
+# 232-1245" is a reference range, not a flag.
 _FLAG = re.compile(
-    r"\s*[\(\[]?\s*(?P<flag>LL|HH|L|H|low|high|abnormal(?:\s+(?:low|high))?|critical(?:ly)?\s+(?:low|high)|"
-    r"crit(?:ical)?|normal|wnl|N|A|\*+|↓|↑)\s*[\)\]]?(?![a-z])",
+    r"[ \t|]*[\(\[]?\s*(?P<flag>LL|HH|L|H|low|high|abnormal(?:\s+(?:low|high))?|critical(?:ly)?\s+(?:low|high)|"
+    r"crit(?:ical)?|(?:normal|wnl|N)(?!\s*(?:range|above|below|limits?|values?|is|[<>:=≤≥]|\d))|A|\*+|↓|↑)\s*[\)\]]?(?![a-z])",
     re.I,
 )
+_UNIT_COLUMN = re.compile(r"[ \t]*\|[ \t]*(?P<unit>pg/ml|ng/l|pmol/l|nmol/l|[uµμ]mol/l|ng/ml|g/dl|g/l|fl)\b", re.I)
+_RANGE_FIRST = re.compile(r"\d[\d,.]*\s*[-–]\s*\d[\d,.]*\s*(?:pg/ml|ng/l|pmol/l|nmol/l|[uµμ]mol/l|ng/ml|g/dl|g/l|fl)?"
+                          r"[ \t|]{2,}(?=(?P<value>[<>]?\s*\d))", re.I)
 _RANGE = re.compile(
     r"\s*[\(\[,;]?\s*(?:ref(?:erence)?(?:\s*(?:range|interval))?|normal(?:\s+range)?|nl|rr|range)?\s*[:=]?\s*"
     r"(?P<range>[<>]?\s*\d+(?:\.\d+)?\s*(?:-|–|to)\s*\d+(?:\.\d+)?|[<>]\s*\d+(?:\.\d+)?)"
@@ -168,6 +173,9 @@ def read_numeric(test: str, text: str, pos: int, limit: int) -> LabReading | Non
     m = _VALUE.match(window)
     if not m:
         return None
+    ranged = _RANGE_FIRST.match(window, m.start("num"))
+    if ranged:  # "Vitamin B-12   232 - 1,245 pg/mL   164 (L)": the reference range column comes first
+        m = _VALUE.match(window, ranged.start("value") - 1) or m
     # A long run of words between test and number is accepted only when a lab unit confirms it
     # ("vitamin B12 which was drawn last week and came back at 196 pg/mL").
     if len(m.group("gap")) > (70 if m.group("unit") else 45):
@@ -178,6 +186,9 @@ def read_numeric(test: str, text: str, pos: int, limit: int) -> LabReading | Non
     unit = _norm_unit(m.group("unit"))
     end = m.end()
     flag_raw = None
+    column = _UNIT_COLUMN.match(window, end) if unit is None else None
+    if column:  # "| 10.4 | g/dL | L |": the unit in its own column, then the flag
+        unit, end = _norm_unit(column.group("unit")), column.end()
     f = _FLAG.match(window, end)
     if f and f.group("flag"):
         flag_raw, end = f.group("flag"), f.end()

@@ -115,3 +115,22 @@ def test_lab_report_styles(extractor, text, expected):
     test, value, interpretation = expected
     got = {(x.test, x.value, x.interpretation) for x in extractor.extract_text(text).labs}
     assert any(g[0] == test and g[1] == value and (interpretation is None or g[2] == interpretation) for g in got), got
+
+
+@pytest.mark.parametrize("text, test, value, interpretation", [
+    # a reference range written "normal range ..." is not a "normal" flag
+    ("Vitamin B12 ............... 262 pg/mL     (normal range 232-1245)", "b12", 262, "borderline"),
+    # the flag in a table's own column
+    ("| Hemoglobin                    | 10.4     | g/dL    | L    | 12.0-15.5  |", "hemoglobin", 10.4, "deficient"),
+    # the reference-range column before the value (Epic result tables)
+    ("Vitamin B-12            232 - 1,245 pg/mL    164 (L)", "b12", 164, "deficient"),
+    ("Methylmalonic Acid      0 - 378 nmol/L       655 (H)", "mma", 655, "elevated"),
+])
+def test_lab_table_layouts(extractor, text, test, value, interpretation):
+    labs = [(l.test, l.value, l.interpretation) for l in extractor.extract_text(text).labs]
+    assert (test, value, interpretation) in labs, labs
+
+
+def test_a_result_beside_a_negative_antibody_is_not_negated(extractor):
+    text = "Not corrected on oral replacement (B12 164, MMA 655). IF Ab negative - PA less likely."
+    assert {l.status for l in extractor.extract_text(text).labs if l.test == "b12"} == {"affirmed"}

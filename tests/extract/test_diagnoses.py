@@ -107,3 +107,16 @@ def test_scope_and_nearest_trigger(extractor, text, concept, status):
 ])
 def test_written_codes(extractor, text, concept, icd10):
     assert (concept, icd10) in {(d.concept, d.icd10) for d in extractor.extract_text(text).diagnoses}
+
+
+@pytest.mark.parametrize("text, concept, status", [
+    ("IF Ab negative - pernicious anemia less likely but not excluded.", "pernicious_anemia", "uncertain"),
+    ("Normal B12 and MMA; pernicious anemia is therefore not suspected.", "pernicious_anemia", "negated"),
+    ("This fits with a mild vitamin B12 deficiency.", "b12_deficiency", "uncertain"),
+    ("Vitamin B12 deficiency, metformin-associated, not corrected on oral replacement.", "b12_deficiency", "affirmed"),
+    ("Family: mother — pernicious anemia, on injections.", "pernicious_anemia", "family"),
+    ("1. celiac disease presumed based on strongly positive serology", "celiac_disease", "uncertain"),
+])
+def test_assertion_phrasings(extractor, text, concept, status):
+    got = {(d.concept, d.status) for d in extractor.extract_text(text).diagnoses}
+    assert (concept, status) in got, got

@@ -20,7 +20,7 @@ _CUE = re.compile(
     r"physically\s+present|present\s+(?:in|on|at|during|for|throughout)\b|was\s+present\b|immediately\s+available|"
     r"available\s+(?:by|via|for|in|on)\b|not\s+available\b|unavailable\b|audio|video\b|telehealth\b|virtual(?:ly)?\b|"
     r"by\s+(?:tele)?phone\b|phone\s+only\b|off[\s-]?site\b|no\s+(?:provider|physician|doctor|md|practitioner)\b|"
-    r"(?:provider|physician|doctor|md|supervisor)\s+(?:present|on\s+premises|here|available)\b|present\s*:|on\s+premises|in\s+(?:the\s+)?ofc\b|on\s+the\s+(?:floor|unit)\b)")
+    r"(?:provider|physician|doctor|md|supervisor)\s+(?:present|on\s+premises|here|available)\b|present\s*:|on\s+premises|in\s+(?:the\s+)?ofc\b|on\s+(?:the\s+)?(?:floor|unit)\b)")
 _PROVIDER_WORD = re.compile(r"supervis\w*|\bprovider\b|\bphysician\b|\bpractitioner\b|\bdoctor\b|\bDr\b|\bMD\b|\bNP\b|\bDO\b|\bPA\b", I)
 _VIRTUAL = re.compile(r"audio[\s-]*(?:and|&|/|-|\+)?\s*video|\bvideo\b|telehealth|telemedicine|tele-?video|\bvirtual(?:ly)?\b|\bzoom\b|doxy|"
                       r"real[\s-]time\s+(?:two[\s-]way\s+)?(?:audio|video|interactive)|two[\s-]way\s+(?:audio|video)", I)
@@ -29,7 +29,7 @@ _ABSENT = re.compile(r"\bnot\s+(?:physically\s+)?(?:in|available|present|on[\s-]
                      r"\bunavailable\b|\baway\b|\bno\s+(?:provider|physician|doctor|md|practitioner|supervising)\b|\babsent\b|"
                      r"\bleft\s+(?:the\s+)?(?:office|clinic|building|for)|\bat\s+(?:the\s+)?hospital\b|\bnot\s+in\s+(?:the\s+)?(?:office|clinic|building)|"
                      r"\bwas\s+not\s+(?:present|available|on\s+site)", I)
-_IN_OFFICE = re.compile(r"\bpresent\b|\bpremises\b|\bon\s+the\s+(?:floor|unit)\b|\bin\s+(?:the\s+)?ofc\b|\bon[\s-]?site\b|\bonsite\b|\bin[\s-]office\b|\bin\s+(?:the\s+)?(?:office|clinic|suite|building|practice)\b|"
+_IN_OFFICE = re.compile(r"\bpresent\b|\bpremises\b|\bon\s+(?:the\s+)?(?:floor|unit)\b|\bin\s+(?:the\s+)?ofc\b|\bon[\s-]?site\b|\bonsite\b|\bin[\s-]office\b|\bin\s+(?:the\s+)?(?:office|clinic|suite|building|practice)\b|"
                         r"\bin[\s-]house\b|\bphysically\b|\bimmediately\s+available\b|\bdown\s+the\s+hall|\bin\s+clinic\b|\bon\s+the\s+premises\b", I)
 
 
@@ -117,7 +117,7 @@ def _clauses(text: str, lo: int, hi: int, people: list) -> list[tuple[int, int, 
 # The note's author supervising in person: "with me in the office", "I was present in the clinic".
 _FIRST_PERSON = re.compile(r"\b(?:with\s+me\s+(?:present\s+)?in\s+(?:the\s+)?(?:office|clinic|suite|building)|"
                            r"i\s+was\s+(?:physically\s+)?(?:present|in\s+(?:the\s+)?(?:office|clinic|suite|building)|on[\s-]?site)|"
-                           r"under\s+my\s+(?:direct\s+)?supervision|i\s+(?:directly\s+)?supervised)\b")
+                           r"under\s+my\s+(?:direct\s+)?supervision|i\s+(?:directly\s+)?(?:supervised|observed|watched|monitored))\b")
 _AUTHOR = re.compile(r"\b(?:this\s+is\s+)?(?P<who>dr\.?\s+[a-z][\w'’-]+)\s+dictating|"
                      r"(?:signed|electronically\s+signed|dictated)\s*(?:by)?\s*:?\s*(?P<who2>[^\n]{3,60})", I)
 
@@ -149,7 +149,7 @@ def _clause_end(text: str, pos: int) -> int:
     return min(ends) if ends else len(text)
 
 
-_PROVIDER_LABEL = re.compile(r"^[ \t]*(?:provider|seen\s+by|attending|physician|rendering\s+provider|treating\s+provider|"
+_PROVIDER_LABEL = re.compile(r"^[ \t]*(?:provider|seen\s+by|attending|physician|surgeon|[a-z]*ologist|rendering\s+provider|treating\s+provider|"
                              r"visit\s+provider|pcp\s+seen)[ \t]*(?:on\s+premises)?[ \t]*:[ \t]*", I | re.M)
 
 

@@ -143,3 +143,14 @@ def test_a_common_word_after_doctor_is_not_a_name(extractor):
 ])
 def test_supervision_in_context(extractor, text, expected):
     assert {(s.name, s.presence) for s in extractor.extract_text(text).supervision} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Provider location: clinic office — Felicity Nakagawa-Boone, MD\n\n"
+     "Cyanocobalamin 1000 mcg IM administered now by RN T. Reinholt, R deltoid, while I observed on video.",
+     ("Felicity Nakagawa-Boone", "virtual")),
+    ("Nephrologist on unit (rounding this shift): Dr. Saoirse Kilbride-Amadi\nB12 1000 mcg IM given by RN.",
+     ("Saoirse Kilbride-Amadi", "in_office")),
+])
+def test_supervision_phrasings_more(extractor, text, expected):
+    assert expected in {(s.name, s.presence) for s in extractor.extract_text(text).supervision}

@@ -59,9 +59,11 @@ class Modifier:
 
 
 class ConTextAsserter:
-    def __init__(self, rules: list[CompiledRule], section_statuses: dict[str, str] | None = None) -> None:
+    def __init__(self, rules: list[CompiledRule], section_statuses: dict[str, str] | None = None,
+                 section_temporality: dict[str, str] | None = None) -> None:
         self.rules = rules
         self.section_statuses = section_statuses or {}
+        self.section_temporality = section_temporality or {}
 
     def modifiers(self, text: str, start: int, end: int) -> tuple[list[Modifier], list[tuple[int, int]]]:
         """Trigger and terminator matches inside text[start:end] (absolute offsets)."""
@@ -86,7 +88,7 @@ class ConTextAsserter:
     def status(self, text: str, target: Target, mods: list[Modifier], terms: list[tuple[int, int]],
                section: str | None) -> str:
         """The SPEC status: the first of PRIORITY that reaches the target, else `affirmed`."""
-        reaching = self._reaching(text, target, mods, terms)
+        reaching = self._reaching(text, target, [m for m in mods if not _axis_only(m)], terms)
         if reaching:
             # The nearest trigger speaks for the target ("no supplementation raises concern for B12
             # deficiency": uncertain, not negated); equally near ones fall back on PRIORITY.
@@ -101,8 +103,10 @@ class ConTextAsserter:
 
     def statuses(self, text: str, target: Target, mods: list[Modifier], terms: list[tuple[int, int]],
                  section: str | None) -> set[str]:
-        """Every status whose trigger reaches the target (ConText's independent axes)."""
-        return {status for _, status in self._reaching(text, target, mods, terms)} | self._section_default(target, section)
+        """Every status whose trigger reaches the target (ConText's independent axes, temporality included)."""
+        temporality = self.section_temporality.get(section or "")
+        return ({status for _, status in self._reaching(text, target, mods, terms)} | self._section_default(target, section)
+                | ({temporality} if temporality and target.kind == "DX" else set()))
 
     def _section_default(self, target: Target, section: str | None) -> set[str]:
         default = self.section_statuses.get(section or "")
@@ -136,12 +140,17 @@ class ConTextAsserter:
         return reaching
 
 
+def _axis_only(mod: Modifier) -> bool:
+    return bool((mod.rule.rule.metadata or {}).get("axis_only"))
+
+
 @lru_cache(maxsize=1)
 def default_asserter() -> ConTextAsserter:
     compiled = []
     data = load_yaml("context_rules.yaml")
     section_statuses = dict(data.get("section_statuses") or {})
-    unknown = set(section_statuses.values()) - set(STATUS_OF_CATEGORY.values())
+    section_temporality = dict(data.get("section_temporality") or {})
+    unknown = (set(section_statuses.values()) | set(section_temporality.values())) - set(STATUS_OF_CATEGORY.values())
     if unknown:
         raise ValueError(f"context_rules.yaml: unknown section statuses {sorted(unknown)}")
     for d in data["context_rules"]:
@@ -155,7 +164,7 @@ def default_asserter() -> ConTextAsserter:
         if rule.category not in STATUS_OF_CATEGORY and rule.direction not in ("TERMINATE", "PSEUDO"):
             raise ValueError(f"context_rules.yaml: unknown category {rule.category!r}")
         compiled.append(CompiledRule(rule, compile_pattern(d, "context_rules.yaml")))
-    return ConTextAsserter(compiled, section_statuses)
+    return ConTextAsserter(compiled, section_statuses, section_temporality)
 
 
 def sentence_index(sentence_starts: list[int], char: int) -> int:

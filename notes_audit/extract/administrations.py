@@ -37,7 +37,7 @@ _ROUTE_PATTERNS = [
 _UNCHECKED = re.compile(r"(?:\[\s*\]|☐|\(\s*\)|_{2,})\s*$")
 _SITE = re.compile(
     r"\b(?:(?P<side>left|right|lt\.?|rt\.?|\bL\b|\bR\b|bilateral)\s*)?"
-    r"(?P<part>deltoid|delt\b|(?<=IM\s)(?-i:LD|RD)\b|ventro[\s-]?gluteal|dorso[\s-]?gluteal|gluteus(?:\s+medius)?|gluteal|glute|vastus\s+lateralis|"
+    r"(?P<part>deltoid|delt\b|VG\b|(?<=IM\s)(?-i:LD|RD)\b|ventro[\s-]?gluteal|dorso[\s-]?gluteal|gluteus(?:\s+medius)?|gluteal|glute|vastus\s+lateralis|"
     r"(?:upper\s+)?(?:outer\s+)?(?:arm|thigh)|buttock|hip|abdomen|abd\b|upper\s+outer\s+quadrant)"
     r"(?:\s*(?:muscle)?\s*[,(]?\s*(?P<side2>left|right|\bL\b|\bR\b|lt|rt)\b\)?)?", I)
 _LOT = re.compile(r"\blot\s*(?:#|no\.?|number|num)?\s*[:#]?\s*(?P<lot>[A-Z0-9][A-Z0-9\-]{2,})", I)
@@ -62,7 +62,7 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                               r"\bago\b|\bprior\s+(?:injection|dose|shot)s?|\breceived\s+(?:on\s+)?\d{1,2}/\d{1,2}\b|\bwas\s+on\b(?!\s+(?:site|the\s+(?:unit|floor|premises)|premises|call|duty))|\bhistory\s+of\b|\bh/o\b|\bsince\s+(?:19|20)\d\d|\bgets\s+(?:her|his|their|b-?12|monthly|it)|"
                               r"\breceives\b|\bhas\s+had\b|\b(?:she|he|pt|patient|they)\s+(?:also\s+)?(?:started|began)\b|\byesterday\b|\blast\s+(?:week|month)\b|\bself[-\s]?(?:administers?|injects?)\b|\bat\s+home\b|\bin\s+(?:19|20)\d\d\b|\bx\s*\d+\s*(?:yrs?|years?|months?|mos)\b|\bfor\s+(?:the\s+(?:past|last)\s+)?\d+\s+(?:years?|yrs)\b", I)),
     ("given", re.compile(r"(?<!be\s)(?<!order\s)(?<!orders\s)(?<!rx\s)\bgiven\b(?!\s+(?:that|this|its|intact|ongoing|persistent|recent|current|concerns?|risks?|"
-                         r"history|age|findings|symptoms|results?|normal|low|high|borderline|metformin|ppi|absence|presence|lack))|(?<!self-)(?<!self\s)\badministered\b|\binjected\b|\bgave\b(?!\s+(?:a\s+)?(?:verbal\s+|telephone\s+|phone\s+|new\s+)?(?:order|rx|prescription|instructions?))|\breceived\s+(?:today|her|his|the|b-?12|\d+(?:\.\d+)?\s*(?:mcg|mg|ml|cc|µg|ug)\b)|\btolerated\b|"
+                         r"history|age|findings|symptoms|results?|normal|low|high|borderline|metformin|ppi|absence|presence|lack))|(?<!self-)(?<!self\s)\badministered\b|\binjected\b|\bgave\b(?!\s+(?:a\s+)?(?:verbal\s+|telephone\s+|phone\s+|new\s+)?(?:order|rx|prescription|instructions?))|\breceived\s+(?:today|her|his|the|b-?12|\d+(?:\.\d+)?\s*(?:mcg|mg|ml|cc|µg|ug)\b)|\btolerated\b|\btol(?:'d|\.)?\s+(?:well|it|inj\w*|procedure|w/o)\b|"
                          r"\binjection\s+(?:performed|completed|done)|\bcompleted\b|\bperformed\b|\bdone\b|☒|\[\s*[xX✓✔]\s*\]\s*(?:given|administered|yes)|"
                          r"\badmin(?:istered)?\s+(?:today|in\s+clinic)|\bgiven\s+today|\bwas\s+injected|\bpt\s+received|\bpatient\s+received|"
                          r"\bdrew\s+up\b|\bdrawn\s+(?:up|from)\b|\binitial(?:s|ed)\b|\binfused\b|\bpushed\b|\bivp\s+given\b|(?-i:\b\d{1,2}:\d{2}\s+[A-Z]{2,3}\b)|\b(?:given|admin(?:istered)?)\s+(?:at\s+)?\d{1,2}:\d{2}", I)),
@@ -116,7 +116,8 @@ def is_drug_context(text: str, start: int, end: int, sentence: tuple[int, int]) 
     if _LAB_ORDER_BEFORE.search(text[max(sentence[0], start - 25):start]) or _LAB_AFTER.match(text[end:end + 30]):
         return False
     lo, hi = max(sentence[0], start - 40), min(sentence[1], end + 50)
-    return bool(_DRUG_CONTEXT.search(text, lo, hi))
+    # "Pt in for B12.": a visit for B12 is a visit for the drug (a lab visit says "level" or "labs")
+    return bool(_DRUG_CONTEXT.search(text, lo, hi) or _VISIT_REASON.search(text[max(0, start - 60):start]))
 
 
 _SYNONYM_BEFORE = re.compile(r"(?:vitamin\s+|vit\.?\s*)?b-?12\s*\(\s*$", I)  # "Vitamin B12 (cyanocobalamin)"
@@ -197,7 +198,7 @@ def _site(text: str, lo: int, hi: int, anchor: int) -> tuple[int, int, str] | No
         part = " ".join(m.group("part").lower().split())
         if m.group("part") in ("LD", "RD"):  # "IM LD": left deltoid
             side, part = ("left" if m.group("part") == "LD" else "right"), "deltoid"
-        part = {"abd": "abdomen", "glute": "gluteal", "delt": "deltoid"}.get(part, part)
+        part = {"abd": "abdomen", "glute": "gluteal", "delt": "deltoid", "vg": "ventrogluteal"}.get(part, part)
         cands.append((m.start(), m.end(), f"{side} {part}".strip()))
     return _nearest(cands, anchor)
 

@@ -199,3 +199,62 @@ def test_attributes_belong_to_the_mention(extractor, text, dose, route):
 ])
 def test_status_from_the_whole_visit(extractor, text, expected):
     assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+# Given today or not: phrasings from many EHRs and hands (a given injection must never be missed, and
+# a plan, refusal, hold or history must never read as given).
+@pytest.mark.parametrize("text", [
+    'Vitamin B12 injection given today in left deltoid. Pt tolerated well.',
+    'B12 shot administered R arm without complication.',
+    'Cyanocobalamin 1,000 mcg/mL 1 mL IM x1 to L deltoid at 10:15 by S. Lee, RN.',
+    'Injection: Cyanocobalamin 1000mcg IM. Site: R deltoid. Lot: 12345. Exp: 12/26. Given by: MA Jones.',
+    'Medication Administration: cyanocobalamin (VITAMIN B-12) injection 1,000 mcg — Given — 10:14 — Route: Intramuscular — Site: Left Deltoid',
+    "pt rec'd B12 1000mcg IM L delt, tol well",
+    'B-12 1000 mcg IM given. No adverse reaction noted.',
+    'Gave cyanocobalamin 1000 mcg IM in right deltoid.',
+    'B12 inj done L arm.',
+    'Administered vitamin B12 1000 mcg intramuscularly to the left deltoid muscle.',
+    'Cyanocobalamin 1000 mcg was injected into the right gluteus.',
+    'Patient received her monthly B12 injection today.',
+    'Injected B12 1 mL IM R deltoid, pt tolerated procedure well.',
+    'Procedure: IM injection of cyanocobalamin 1000 mcg, left deltoid, performed without complications.',
+    'B12 1000 mcg given IM to L deltoid per standing order.',
+    "Today's B12 injection was given in the left arm by the nurse.",
+    'Cyanocobalamin injection 1000 mcg IM - completed.',
+    'Vit B12 1000mcg IM R VG. Pt tol well. - J. Smith CMA',
+    'Hydroxocobalamin 1 mg IM administered L deltoid.',
+    'Nurse administered cyanocobalamin 1000 mcg SQ to abdomen.',
+    'CYANOCOBALAMIN 1000 MCG IM GIVEN RIGHT DELTOID, TOLERATED WELL.',
+    'B12 injection: Yes. Site: L deltoid. Dose: 1000 mcg.',
+    'Injection given: cyanocobalamin 1000 mcg IM, L deltoid.',
+    'The patient was given a vitamin B12 injection, 1000 mcg IM, in the right deltoid.',
+    'I administered the B12 shot myself, left deltoid.',
+    'B12 1000mcg IM LD',
+    'Vitamin B12 1000 mcg IM x 1 dose given in clinic today.',
+    'Cyanocobalamin 1000 mcg/ml, 1 ml, IM, right deltoid, lot 4455, tolerated.',
+    'B12 given 1000 mcg IM right arm at 2:30 pm.',
+    'Pt in for B12. Given L deltoid. Tolerated.',
+])
+def test_given_today(extractor, text):
+    assert "given" in {a.status for a in extractor.extract_text(text).administrations}
+
+
+@pytest.mark.parametrize("text", [
+    'Pt declined B12 injection today.',
+    'B12 injection held - level 1500.',
+    'Will give B12 injection at next visit.',
+    'Last B12 injection was 2 weeks ago.',
+    'Continue monthly B12 injections.',
+    'Patient gets B12 shots at another clinic.',
+    'B12 not given - patient left before injection.',
+    'Plan: start cyanocobalamin 1000 mcg IM weekly x4 at nurse visits beginning next week.',
+    'Medications: cyanocobalamin 1000 mcg/mL inject 1 mL IM monthly.',
+    'B12 injection deferred until next week due to fever.',
+    'Pt refused vitamin B12 shot.',
+    'Recommend B12 injections if level remains low.',
+    'She self-injects B12 at home monthly.',
+    'B12 shot was given at the pharmacy last week.',
+    'Order: cyanocobalamin 1000 mcg IM monthly.',
+])
+def test_not_given_today(extractor, text):
+    assert "given" not in {a.status for a in extractor.extract_text(text).administrations}

@@ -154,3 +154,34 @@ def test_supervision_in_context(extractor, text, expected):
 ])
 def test_supervision_phrasings_more(extractor, text, expected):
     assert expected in {(s.name, s.presence) for s in extractor.extract_text(text).supervision}
+
+
+_INJECTION = 'Cyanocobalamin 1000 mcg IM given L deltoid by J. Ray, MA. '
+
+
+# Supervision phrasings after a charted injection: (surname, presence).
+@pytest.mark.parametrize("text, surname, presence", [
+    ('Dr. Patel was in the office at the time of the injection.', 'Patel', 'in_office'),
+    ('Supervising physician: Dr. Maria Gomez, on site.', 'Gomez', 'in_office'),
+    ('Supervising provider Jane Roe, NP present in clinic.', 'Roe', 'in_office'),
+    ('Dr. Kim available in the building for supervision.', 'Kim', 'in_office'),
+    ('Physician (Dr. Alan Wu) physically present in the suite.', 'Wu', 'in_office'),
+    ('Supervision: Dr. Li via real-time audio/video.', 'Li', 'virtual'),
+    ('Dr. Chen supervised via Teams video.', 'Chen', 'virtual'),
+    ('Dr. Brown available by phone only; not on site today.', 'Brown', 'absent'),
+    ('No provider on site today.', None, 'absent'),
+    ('Dr. Smith off-site; reachable by cell.', 'Smith', 'absent'),
+    ('Incident-to: Dr. Rosa Diaz (in office).', 'Diaz', 'in_office'),
+    ('Dr. Okafor was out of the office; Dr. Chen supervised in clinic.', 'Chen', 'in_office'),
+    ('Supervising MD Dr. Evans present.', 'Evans', 'in_office'),
+    ('MD on premises: Dr. Hill', 'Hill', 'in_office'),
+    ('Provider in clinic: Dr. Ann Lee', 'Lee', 'in_office'),
+    ('Dr. Young immediately available in the office suite.', 'Young', 'in_office'),
+    ('Supervising physician Dr. Ng present via telehealth video.', 'Ng', 'virtual'),
+    ('Supervising physician: Dr. Ford (at the hospital, available by pager).', 'Ford', 'absent'),
+    ('Dr. Stone co-signed.', 'Stone', 'unknown'),
+    ('supervising provider: dr. martinez in clinic', 'Martinez', 'in_office'),
+])
+def test_supervision_phrasings_table(extractor, text, surname, presence):
+    found = {(s.name.split()[-1] if s.name else None, s.presence) for s in extractor.extract_text(_INJECTION + text).supervision}
+    assert (surname, presence) in found, found

@@ -15,7 +15,8 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from notes_audit.extract.rulefiles import load_yaml, lower_same_length
+from notes_audit.extract.doctext import doc_lowered, doc_text
+from notes_audit.extract.rulefiles import load_yaml
 
 
 # Sections that hold one line or paragraph: what follows a blank line is not part of them.
@@ -105,5 +106,5 @@ class Sectionizer:
         self.finder = finder
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.note_sections = self.finder.find(doc.text, lower_same_length(doc.text))
+        doc._.note_sections = self.finder.find(doc_text(doc), doc_lowered(doc))
         return doc

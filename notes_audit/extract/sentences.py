@@ -15,6 +15,8 @@ from bisect import bisect_left
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from notes_audit.extract.doctext import doc_text
+
 # A break after sentence-final punctuation followed by a capital, digit, bullet or bracket,
 # unless the period ends a common abbreviation or a single capital (an initial). The abbreviation is
 # checked only where punctuation is found: lookbehinds at every character cost more than the rest.
@@ -75,7 +77,7 @@ class ClinicalSentencizer:
     """Sets `Doc._.sentence_spans` (char spans) and token sentence starts."""
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = sentence_bounds(doc.text)
+        spans = sentence_bounds(doc_text(doc))
         doc._.sentence_spans = spans
         if len(doc):
             # One array write (linear); setting token.is_sent_start one by one is quadratic in spaCy.

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 import numpy
-from bisect import bisect_left
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -80,13 +79,12 @@ class ClinicalSentencizer:
         spans = sentence_bounds(doc_text(doc))
         doc._.sentence_spans = spans
         if len(doc):
-            # One array write (linear); setting token.is_sent_start one by one is quadratic in spaCy.
-            idxs = [t.idx for t in doc]
+            # Array reads and one array write (linear); setting token.is_sent_start one by one is
+            # quadratic in spaCy. A sentence starts at the first token at or after its first character.
+            idxs = doc.to_array("IDX")
             flags = numpy.full(len(doc), -1, dtype="int32")
             flags[0] = 1
-            for a, _ in spans:
-                j = bisect_left(idxs, a)
-                if j < len(idxs):
-                    flags[j] = 1
+            firsts = numpy.searchsorted(idxs, [a for a, _ in spans], side="left")
+            flags[firsts[firsts < len(idxs)]] = 1
             doc.from_array(["SENT_START"], flags.reshape(-1, 1).astype("uint64"))
         return doc

@@ -78,12 +78,16 @@ def assess_em(text: str, lowered: str, sentences: list[tuple[int, int]], section
     given (it measured better on held-out notes, models/README.md), else the rules'."""
     if is_non_visit(lowered):
         return EmEvidence(False, [], [])
-    decision, problems, spans = _rules_em(text, lowered, sentences, section_at)
     if classifier is not None:
-        # An E/M needs history or exam content whatever the wording suggests.
-        decision = classifier.predict(text) and _has_history_or_exam(lowered, sentences, section_at)
-    if not decision:
-        return EmEvidence(False, [], [])
+        # An E/M needs history or exam content whatever the wording suggests (the cheap check first).
+        # The rules only supply the evidence of a yes, so they run only then.
+        if not (_has_history_or_exam(lowered, sentences, section_at) and classifier.predict(text)):
+            return EmEvidence(False, [], [])
+        _, problems, spans = _problems_and_management(text, lowered, sentences, section_at)
+    else:
+        decision, problems, spans = _rules_em(text, lowered, sentences, section_at)
+        if not decision:
+            return EmEvidence(False, [], [])
     return EmEvidence(True, list(dict.fromkeys(problems)), spans)
 
 
@@ -95,9 +99,15 @@ def _has_history_or_exam(lowered: str, sentences: list[tuple[int, int]], section
 def _rules_em(text: str, lowered: str, sentences: list[tuple[int, int]], section_at
               ) -> tuple[bool, list[str], list[EvidenceSpan]]:
     """The rules' decision, and the problems and sentences they found (the evidence either way)."""
-    starts = [s for s, _ in sentences]
     if not _has_history_or_exam(lowered, sentences, section_at):
         return False, [], []
+    return _problems_and_management(text, lowered, sentences, section_at)
+
+
+def _problems_and_management(text: str, lowered: str, sentences: list[tuple[int, int]], section_at
+                             ) -> tuple[bool, list[str], list[EvidenceSpan]]:
+    """Another problem managed, or the deficiency re-evaluated: the decision, problems and sentences."""
+    starts = [s for s, _ in sentences]
     reeval = {k for k in _sentences_hit(_REEVAL, lowered, starts)
               if k >= 0 and not _PAST_CHANGE.search(lowered, *sentences[k])}
     routine = _sentences_hit(_B12_ROUTINE, lowered, starts)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from notes_audit.evidence.model import Administration, Person
 from notes_audit.extract.people import find_people
@@ -106,7 +107,7 @@ class Mention:
     start: int
     end: int
     sentence: tuple[int, int]
-    window: tuple[int, int]
+    window: tuple[int, int]  # from the sentence start to the end of its block (at or after the sentence end)
     section: str | None
     attrs: dict = field(default_factory=dict)
 
@@ -256,15 +257,20 @@ def _given_follows(text: str, lo: int, hi: int, max_sentences: int = 2) -> bool:
             cues = _cues(text, pos, end)
             if cues & {"declined", "held"}:
                 return False
-            how = (_route(text, pos, end, pos) or _site(text, pos, end, pos) or _dose(text, pos, end, pos)
-                   or re.search(r"\btoday\b|\bby\s+\w", text[pos:end], I))
             if _CHARTED.search(text, pos, end):
                 return True
-            if _ADMIN_VERB.search(text, pos, end) and "given" in cues and how and not _FUTURE_OR_PAST.search(text, pos, end):
+            if (_ADMIN_VERB.search(text, pos, end) and "given" in cues and _says_how(text, pos, end)
+                    and not _FUTURE_OR_PAST.search(text, pos, end)):
                 return True
         if brk:
             pos = brk.end()
     return False
+
+
+def _says_how(text: str, lo: int, hi: int) -> bool:
+    """Route, site, amount, "today" or "by ...": how an administration in text[lo:hi] was given."""
+    return bool(_route(text, lo, hi, lo) or _site(text, lo, hi, lo) or _dose(text, lo, hi, lo)
+                or re.search(r"\btoday\b|\bby\s+\w", text[lo:hi], I))
 
 
 def _status(text: str, m: Mention) -> str:
@@ -314,6 +320,7 @@ def read_mention(text: str, m: Mention) -> Mention:
     lo, hi = m.window
     s0, s1 = m.sentence
     a: dict = {}
+    site_in, lot_in, giver_in = _finders_once(text, m.end)
     # Attributes of this mention: its sentence first, then the paragraph window.
     for rng in ((s0, s1), (lo, hi)):
         if "dose" not in a:
@@ -325,24 +332,26 @@ def read_mention(text: str, m: Mention) -> Mention:
             if r:
                 a["route"] = r[2]
         if "site" not in a:
-            s = _site(text, rng[0], rng[1], m.end)
+            s = site_in(*rng)
             if s:
                 a["site"] = s[2]
         if "lot" not in a:
-            lot = _LOT.search(text, rng[0], rng[1])
+            lot = lot_in(*rng)
             if lot:
                 a["lot"] = lot.group("lot")
         if "administered_by" not in a:
-            who = _administered_by(text, rng[0], rng[1])
+            who = giver_in(*rng)
             if who:
                 a["administered_by"] = who
-        if "patient_supplied" not in a and _PATIENT_SUPPLIED.search(text, max(0, min(rng[0], m.start - 300)), rng[1]):
-            a["patient_supplied"] = True
+    # From 300 characters before the mention to the end of its window (which holds the sentence, so one
+    # search stands for the sentence's and the window's).
+    if _PATIENT_SUPPLIED.search(text, max(0, min(s0, m.start - 300)), hi):
+        a["patient_supplied"] = True
     if m.drug != "cyanocobalamin" and re.search(r"nascobal", text[m.start:m.end], I):
         a["route"] = "nasal"
     m.attrs = a
     end = _own_block_end(text, s1, hi)
-    a["documented_here"] = bool(_site(text, s0, end, m.end) or _LOT.search(text, s0, end) or _administered_by(text, s0, end))
+    a["documented_here"] = bool(site_in(s0, end) or lot_in(s0, end) or giver_in(s0, end))
     status = _status(text, m)
     # The visit's purpose ("Pt here for cyanocobalamin 1000 mcg IM.") is today's event: its status comes
     # from what the note says happened, here or in the drug mentions of the day (see merge).
@@ -354,6 +363,25 @@ def read_mention(text: str, m: Mention) -> Mention:
         if who:
             a["administered_by"] = who
     return m
+
+
+def _finders_once(text: str, anchor: int):
+    """Site, lot and giver finders for one mention, each run once per range: the sentence, the window
+    and the mention's own block often coincide."""
+
+    @lru_cache(maxsize=None)
+    def site_in(lo: int, hi: int):
+        return _site(text, lo, hi, anchor)
+
+    @lru_cache(maxsize=None)
+    def lot_in(lo: int, hi: int):
+        return _LOT.search(text, lo, hi)
+
+    @lru_cache(maxsize=None)
+    def giver_in(lo: int, hi: int):
+        return _administered_by(text, lo, hi)
+
+    return site_in, lot_in, giver_in
 
 
 _SPECIFIC = ("cyanocobalamin", "hydroxocobalamin", "methylcobalamin")

@@ -23,7 +23,8 @@ _ABBREV = re.compile(r"(?:\b(?:Dr|Mr|Ms|Mrs|St|vs|No|e\.g|i\.e|p\.o|b\.i\.d|t\.i
 _LIST_NUMBER = re.compile(r"(?:^|[\s,(])\d{1,2}$")
 _SENT_END = re.compile(r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9•\-*])")
 # Flattened line breaks: ".,  " / ":,  " / ",  1." / ",  -" after end punctuation or before a list item.
-_FLAT = re.compile(r"(?<=[.:;!?]),\s+|,\s{2,}(?=(?:\d{1,2}[.)]|[-*•]|[A-Z][A-Za-z /&]{2,40}:))")
+# Both alternatives start with the comma (the lookbehind after it), so the regex engine jumps from comma to comma.
+_FLAT = re.compile(r",(?<=[.:;!?],)\s+|,\s{2,}(?=(?:\d{1,2}[.)]|[-*•]|[A-Z][A-Za-z /&]{2,40}:))")
 # Line breaks: a blank line always splits; a single newline splits unless the line was hard-wrapped
 # mid-sentence (previous line long and not ending in punctuation, next line starting lower-case).
 _NEWLINE = re.compile(r"\n")

@@ -42,7 +42,10 @@ class SectionFinder:
     @lru_cache(maxsize=1)
     def _compiled(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
         alts = "|".join(f"(?P<c{i}>{r['pattern']})" for i, r in enumerate(self.rules))
-        lead = r"(?:^|(?<=\n)|(?<=[.:;!?]),\s*|,\s{2,}|(?<=[.!?])\s+|(?<=\|)\s*)[ \t>*#-]*"
+        # A header starts a line (^ with re.M), follows a flattened ",  " line break or a sentence end, or
+        # a table cell. Alternatives open with the character they consume, lookbehinds after it: the regex
+        # engine then skips an alternative on one character test (this regex scans every position).
+        lead = r"(?:^|,(?<=[.:;!?],)\s*|,\s{2,}|\s(?<=[.!?]\s)\s*|(?<=\|)\s*)[ \t>*#-]*"
         # Run over the lower-cased note (same length): case-sensitive matching is much faster.
         dated = r"(?:[ \t]+(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?|\d{4}-\d{2}-\d{2}))?"  # "Labs 2/21/2025:"
         colon = re.compile(lead + r"(?P<title>" + alts + r")" + dated + r"[ \t]*(?:\([^)\n]{0,30}\))?[ \t]*:(?!//)", re.M)

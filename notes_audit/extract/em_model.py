@@ -37,15 +37,18 @@ class EmClassifier:
 
     def probability(self, text: str) -> float:
         tokens = _TOKEN.findall(text.lower())
-        grams = Counter(tokens)
+        known = self._idf_coef
+        # Only n-grams the model knows carry weight: count just those (filtering runs in C).
+        grams = Counter(filter(known.__contains__, tokens))
         pairs = compress(zip(tokens, tokens[1:]), map(self._bigram_starts.__contains__, tokens))
-        grams.update(map(" ".join, pairs))
-        idf_coef = self._idf_coef
-        # Only n-grams the model knows carry weight: intersect first (a set operation in C).
-        weights = [((1.0 + math.log(grams[g])) * idf_coef[g][0], idf_coef[g][1])
-                   for g in grams.keys() & idf_coef.keys()]
-        norm = math.sqrt(sum(w * w for w, _ in weights)) or 1.0
-        z = self.intercept + sum(c * w for w, c in weights) / norm
+        grams.update(filter(known.__contains__, map(" ".join, pairs)))
+        squares = dot = 0.0
+        for gram, count in grams.items():
+            idf, coef = known[gram]
+            weight = (1.0 + math.log(count)) * idf  # sublinear tf x idf
+            squares += weight * weight
+            dot += coef * weight
+        z = self.intercept + dot / (math.sqrt(squares) or 1.0)  # coefficients . l2-normalised weights
         return 1.0 / (1.0 + math.exp(-z))
 
     def predict(self, text: str) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from notes_audit.evidence.model import Administration, Person
 from notes_audit.extract.people import find_people
@@ -50,22 +51,27 @@ _GIVEN_BY = re.compile(r"(?:given|administered|injected|performed|done|admin(?:i
 _BY = re.compile(r"\bby\s+(?:the\s+)?", I)  # "given L deltoid by Jane Doe, RN"
 _STAFF_LABEL = re.compile(r"\b(?:nurse|ma|administering\s+(?:staff|nurse|clinician)|staff|given\s+by|administered\s+by)\s*:\s*", I)
 
-# Status cues, strongest first within a tier.
+# Status cues, strongest first within a tier. Lookbehinds come after the leading \b, so that the
+# alternatives share it: the regex engine then tests it once per position, not once per alternative.
 _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("declined", re.compile(r"\b(?:pt|patient|she|he)\s+(?:deferred|postponed|wants?\s+to\s+wait|chose\s+to\s+wait)|\bdeclin\w*|\brefus\w*|\bdid\s+not\s+want|\bdoes\s*n[o']t\s+want|\bopted\s+(?:out|not)|"
                             r"\bdeferred\s+by\s+(?:patient|pt)|\bpatient\s+(?:elected|chose)\s+not|\bwishes\s+to\s+(?:hold|defer|skip)", I)),
-    ("held", re.compile(r"(?<!pressure\s)\bheld\b(?!\s+(?:pressure|for\s+\d+\s*(?:sec|min)))|\bhold(?:ing)?\b|\bnot\s+(?:given|administered|done)\b|\bno\s+(?:injection|b-?12|shot|dose|cyanocobalamin)\s+(?:was\s+)?(?:given|administered|today)|"
+    ("held", re.compile(r"\b(?<!pressure\s)held\b(?!\s+(?:pressure|for\s+\d+\s*(?:sec|min)))|\bhold(?:ing)?\b|\bnot\s+(?:given|administered|done)\b|\bno\s+(?:injection|b-?12|shot|dose|cyanocobalamin)\s+(?:was\s+)?(?:given|administered|today)|"
                         r"\bdeferred\b|\bpostponed?\b|\bskip(?:ped)?\b|\bwithheld\b|\bwill\s+not\s+(?:give|administer)|"
                         r"\bdid\s+not\s+(?:give|receive|administer|get)|\bwas\s+not\s+(?:given|administered)|\bnot\s+today\b|\bcancel+ed\b", I)),
     ("historical", re.compile(r"\b(?:stop|stopped|discontinue[ds]?|d/c|dc'?d)\s+(?:the\s+|her\s+|his\s+)?(?:(?:oral|sl|sublingual|im|nasal|po)\s+)?(?=\S*(?:cobal|b-?12))|\blast\s+(?:[\w-]+\s+){0,2}?(?:injection|dose|shot|b-?12|given|received|administered)|\bpreviously\b|\b(?:has|have|'ve|had)\s+been\s+(?:receiving|getting|on|taking)|"
                               r"\bhad\s+been\b|\bin\s+the\s+past\b|\bused\s+to\b|\bat\s+(?:an?\s+)?(?:another|outside|other|different)\s+(?:clinic|office|facility|provider|practice)|"
                               r"\bago\b|\bprior\s+(?:injection|dose|shot)s?|\breceived\s+(?:on\s+)?\d{1,2}/\d{1,2}\b|\bwas\s+on\b(?!\s+(?:site|the\s+(?:unit|floor|premises)|premises|call|duty))|\bhistory\s+of\b|\bh/o\b|\bsince\s+(?:19|20)\d\d|\bgets\s+(?:her|his|their|b-?12|monthly|it)|"
                               r"\breceives\b|\bhas\s+had\b|\b(?:she|he|pt|patient|they)\s+(?:also\s+)?(?:started|began)\b|\byesterday\b|\blast\s+(?:week|month)\b|\bself[-\s]?(?:administers?|injects?)\b|\bat\s+home\b|\bin\s+(?:19|20)\d\d\b|\bx\s*\d+\s*(?:yrs?|years?|months?|mos)\b|\bfor\s+(?:the\s+(?:past|last)\s+)?\d+\s+(?:years?|yrs)\b", I)),
-    ("given", re.compile(r"(?<!be\s)(?<!order\s)(?<!orders\s)(?<!rx\s)\bgiven\b(?!\s+(?:that|this|its|intact|ongoing|persistent|recent|current|concerns?|risks?|"
-                         r"history|age|findings|symptoms|results?|normal|low|high|borderline|metformin|ppi|absence|presence|lack))|(?<!self-)(?<!self\s)\badministered\b|\binjected\b|\bgave\b(?!\s+(?:a\s+)?(?:verbal\s+|telephone\s+|phone\s+|new\s+)?(?:order|rx|prescription|instructions?))|\breceived\s+(?:today|her|his|the|b-?12|\d+(?:\.\d+)?\s*(?:mcg|mg|ml|cc|µg|ug)\b)|\btolerated\b|\btol(?:'d|\.)?\s+(?:well|it|inj\w*|procedure|w/o)\b|"
-                         r"\binjection\s+(?:performed|completed|done)|\bcompleted\b|\bperformed\b|\bdone\b|☒|\[\s*[xX✓✔]\s*\]\s*(?:given|administered|yes)|"
-                         r"\badmin(?:istered)?\s+(?:today|in\s+clinic)|\bgiven\s+today|\bwas\s+injected|\bpt\s+received|\bpatient\s+received|"
-                         r"\bdrew\s+up\b|\bdrawn\s+(?:up|from)\b|\binitial(?:s|ed)\b|\binfused\b|\bpushed\b|\bivp\s+given\b|(?-i:\b\d{1,2}:\d{2}\s+[A-Z]{2,3}\b)|\b(?:given|admin(?:istered)?)\s+(?:at\s+)?\d{1,2}:\d{2}", I)),
+    # Every word cue shares one leading \b; ticked boxes come last (☒ and [ cannot start a word, so no
+    # word cue competes with them at any position).
+    ("given", re.compile(r"\b(?:(?<!be\s)(?<!order\s)(?<!orders\s)(?<!rx\s)given\b(?!\s+(?:that|this|its|intact|ongoing|persistent|recent|current|concerns?|risks?|"
+                         r"history|age|findings|symptoms|results?|normal|low|high|borderline|metformin|ppi|absence|presence|lack))|(?<!self-)(?<!self\s)administered\b|injected\b|gave\b(?!\s+(?:a\s+)?(?:verbal\s+|telephone\s+|phone\s+|new\s+)?(?:order|rx|prescription|instructions?))|"
+                         r"received\s+(?:today|her|his|the|b-?12|\d+(?:\.\d+)?\s*(?:mcg|mg|ml|cc|µg|ug)\b)|tolerated\b|tol(?:'d|\.)?\s+(?:well|it|inj\w*|procedure|w/o)\b|"
+                         r"injection\s+(?:performed|completed|done)|completed\b|performed\b|done\b|"
+                         r"admin(?:istered)?\s+(?:today|in\s+clinic)|given\s+today|was\s+injected|pt\s+received|patient\s+received|"
+                         r"drew\s+up\b|drawn\s+(?:up|from)\b|initial(?:s|ed)\b|infused\b|pushed\b|ivp\s+given\b|(?-i:\d{1,2}:\d{2}\s+[A-Z]{2,3}\b)|(?:given|admin(?:istered)?)\s+(?:at\s+)?\d{1,2}:\d{2})|"
+                         r"☒|\[\s*[xX✓✔]\s*\]\s*(?:given|administered|yes)", I)),
     ("ordered", re.compile(r"\border(?:ed|s)?\b|\bprescri(?:bed|be|ption)\b|\brx\b(?!\s*(?:#|label|bottle|number|no\b))|\be-?prescribed\b|\bsent\s+to\s+(?:the\s+)?pharmacy|"
                            r"(?<!will\s)(?<!to\s)(?<!self-)\bstart(?:ed|ing)?\b|\binitiat\w+|\bbegin\b|\brefill|\bx\s*1\s+now\b|\bnow\s*x\s*1\b|\bstat\b|\bonce\s+now\b", I)),
     ("planned", re.compile(r"\brecommend\w*|\bnext\s+(?:injection|dose|shot|appointment|appt|visit|b-?12)|\bwill\s+(?:give|start|administer|continue|receive|return|begin|get|resume|repeat)|"
@@ -106,7 +112,7 @@ class Mention:
     start: int
     end: int
     sentence: tuple[int, int]
-    window: tuple[int, int]
+    window: tuple[int, int]  # from the sentence start to the end of its block (at or after the sentence end)
     section: str | None
     attrs: dict = field(default_factory=dict)
 
@@ -305,15 +311,20 @@ def _given_follows(text: str, lo: int, hi: int, max_sentences: int = 2) -> bool:
             cues = _cues(text, pos, end)
             if cues & {"declined", "held"}:
                 return False
-            how = (_route(text, pos, end, pos) or _site(text, pos, end, pos) or _dose(text, pos, end, pos)
-                   or re.search(r"\btoday\b|\bby\s+\w", text[pos:end], I))
             if _CHARTED.search(text, pos, end):
                 return True
-            if _ADMIN_VERB.search(text, pos, end) and "given" in cues and how and not _FUTURE_OR_PAST.search(text, pos, end):
+            if (_ADMIN_VERB.search(text, pos, end) and "given" in cues and _says_how(text, pos, end)
+                    and not _FUTURE_OR_PAST.search(text, pos, end)):
                 return True
         if brk:
             pos = brk.end()
     return False
+
+
+def _says_how(text: str, lo: int, hi: int) -> bool:
+    """Route, site, amount, "today" or "by ...": how an administration in text[lo:hi] was given."""
+    return bool(_route(text, lo, hi, lo) or _site(text, lo, hi, lo) or _dose(text, lo, hi, lo)
+                or re.search(r"\btoday\b|\bby\s+\w", text[lo:hi], I))
 
 
 _INJECTION_WORD = re.compile(r"\binj(?:ection)?s?\b|\bshots?\b|\bdose\b", I)
@@ -418,6 +429,7 @@ def read_mention(text: str, m: Mention) -> Mention:
     s0, s1 = m.sentence
     a: dict = {}
     near = m.start - 40
+    site_in, lot_in, giver_in = _finders_once(text, m.end)
     # Attributes of this mention: its sentence first, then the rest of its block up to a sentence about
     # another B12 mention (that sentence's dose is its own).
     for rng in ((s0, s1), (lo, max(s1, _own_block_end(text, s1, hi, _DRUG_NAME)))):
@@ -431,24 +443,26 @@ def read_mention(text: str, m: Mention) -> Mention:
             if r:
                 a["route"] = r[2]
         if "site" not in a:
-            s = _site(text, rng[0], rng[1], m.end)
+            s = site_in(*rng)
             if s:
                 a["site"] = s[2]
         if "lot" not in a:
-            lot = _LOT.search(text, rng[0], rng[1])
+            lot = lot_in(*rng)
             if lot:
                 a["lot"] = lot.group("lot")
         if "administered_by" not in a:
-            who = _administered_by(text, rng[0], rng[1])
+            who = giver_in(*rng)
             if who:
                 a["administered_by"] = who
-        if "patient_supplied" not in a and _PATIENT_SUPPLIED.search(text, max(0, min(rng[0], m.start - 300)), rng[1]):
-            a["patient_supplied"] = True
+    # From 300 characters before the mention to the end of its window (which holds the sentence, so one
+    # search stands for the sentence's and the window's).
+    if _PATIENT_SUPPLIED.search(text, max(0, min(s0, m.start - 300)), hi):
+        a["patient_supplied"] = True
     if m.drug != "cyanocobalamin" and re.search(r"nascobal", text[m.start:m.end], I):
         a["route"] = "nasal"
     m.attrs = a
     end = _own_block_end(text, s1, hi)
-    a["documented_here"] = bool(_site(text, s0, end, m.end) or _LOT.search(text, s0, end) or _administered_by(text, s0, end))
+    a["documented_here"] = bool(site_in(s0, end) or lot_in(s0, end) or giver_in(s0, end))
     status = _status(text, m)
     # The visit's purpose ("Pt here for cyanocobalamin 1000 mcg IM.") is today's event: its status comes
     # from what the note says happened, here or in the drug mentions of the day (see merge).
@@ -465,6 +479,25 @@ def read_mention(text: str, m: Mention) -> Mention:
         if who:
             a["administered_by"] = who
     return m
+
+
+def _finders_once(text: str, anchor: int):
+    """Site, lot and giver finders for one mention, each run once per range: the sentence, the window
+    and the mention's own block often coincide."""
+
+    @lru_cache(maxsize=None)
+    def site_in(lo: int, hi: int):
+        return _site(text, lo, hi, anchor)
+
+    @lru_cache(maxsize=None)
+    def lot_in(lo: int, hi: int):
+        return _LOT.search(text, lo, hi)
+
+    @lru_cache(maxsize=None)
+    def giver_in(lo: int, hi: int):
+        return _administered_by(text, lo, hi)
+
+    return site_in, lot_in, giver_in
 
 
 _SPECIFIC = ("cyanocobalamin", "hydroxocobalamin", "methylcobalamin")

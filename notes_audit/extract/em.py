@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import dataclass
 
 from notes_audit.evidence.model import EmEvidence, EvidenceSpan
 
@@ -78,13 +79,17 @@ def assess_em(text: str, lowered: str, sentences: list[tuple[int, int]], section
     given (it measured better on held-out notes, models/README.md), else the rules'."""
     if is_non_visit(lowered):
         return EmEvidence(False, [], [])
-    decision, problems, spans = _rules_em(text, lowered, sentences, section_at)
     if classifier is not None:
-        # An E/M needs history or exam content whatever the wording suggests.
-        decision = classifier.predict(text) and _has_history_or_exam(lowered, sentences, section_at)
-    if not decision:
-        return EmEvidence(False, [], [])
-    return EmEvidence(True, list(dict.fromkeys(problems)), spans)
+        # An E/M needs history or exam content whatever the wording suggests (the cheap check first).
+        # The rules only supply the evidence of a yes, so they run only then.
+        if not (_has_history_or_exam(lowered, sentences, section_at) and classifier.predict(text)):
+            return EmEvidence(False, [], [])
+        found = _find_problems(text, lowered, sentences, section_at)
+    else:
+        found = _rules_em(text, lowered, sentences, section_at)
+        if found is None:
+            return EmEvidence(False, [], [])
+    return EmEvidence(True, list(dict.fromkeys(found.problems)), found.spans)
 
 
 def _has_history_or_exam(lowered: str, sentences: list[tuple[int, int]], section_at) -> bool:
@@ -92,12 +97,44 @@ def _has_history_or_exam(lowered: str, sentences: list[tuple[int, int]], section
         section_at(s0) in _HISTORY_OR_EXAM_SECTIONS for s0, _ in sentences)
 
 
-def _rules_em(text: str, lowered: str, sentences: list[tuple[int, int]], section_at
-              ) -> tuple[bool, list[str], list[EvidenceSpan]]:
-    """The rules' decision, and the problems and sentences they found (the evidence either way)."""
-    starts = [s for s, _ in sentences]
+_ASSESSMENT_OR_PLAN = ("assessment_plan", "plan", "orders", None)
+
+
+@dataclass(slots=True)
+class _Problems:
+    """What the rules found: the problems and their sentences (the E/M evidence), and per sentence
+    index whether it re-evaluates the deficiency, is about routine B12 care, or names a problem."""
+    problems: list[str]
+    spans: list[EvidenceSpan]
+    reeval: set[int]
+    routine: set[int]
+    problem_at: dict[int, str]
+
+
+def _rules_em(text: str, lowered: str, sentences: list[tuple[int, int]], section_at) -> _Problems | None:
+    """The rules' decision: what they found when it is an E/M, else None. Yes when the deficiency is
+    re-evaluated, or another problem is named and managed in the assessment and plan."""
     if not _has_history_or_exam(lowered, sentences, section_at):
-        return False, [], []
+        return None
+    found = _find_problems(text, lowered, sentences, section_at)
+    if not found.problems:
+        return None
+    if found.reeval:
+        return found
+    starts = [s for s, _ in sentences]
+    # Assessment and plan often sit on separate lines ("A: ankle sprain" / "P: RICE, ibuprofen"):
+    # a non-B12 problem anywhere in them plus a management step anywhere in them is enough.
+    for k in _sentences_hit(_MANAGEMENT, lowered, starts):
+        if (k >= 0 and section_at(sentences[k][0]) in _ASSESSMENT_OR_PLAN
+                and (k in found.problem_at or k not in found.routine)):
+            return found
+    return None
+
+
+def _find_problems(text: str, lowered: str, sentences: list[tuple[int, int]], section_at) -> _Problems:
+    """Re-evaluations of the deficiency anywhere, and problems other than routine B12 care in the
+    assessment and plan, in sentence order."""
+    starts = [s for s, _ in sentences]
     reeval = {k for k in _sentences_hit(_REEVAL, lowered, starts)
               if k >= 0 and not _PAST_CHANGE.search(lowered, *sentences[k])}
     routine = _sentences_hit(_B12_ROUTINE, lowered, starts)
@@ -109,31 +146,19 @@ def _rules_em(text: str, lowered: str, sentences: list[tuple[int, int]], section
         if k in routine and (word in B12_RELATED or word.startswith("paresthesia")):
             continue
         problem_at.setdefault(k, word)
-    managing = _sentences_hit(_MANAGEMENT, lowered, starts)
-    problems: list[str] = []
-    spans: list[EvidenceSpan] = []
-    managed = False
-    for k in sorted(reeval | set(problem_at) | managing):
+    found = _Problems([], [], reeval, routine, problem_at)
+    for k in sorted(reeval | set(problem_at)):
         if k < 0:
             continue
         s0, s1 = sentences[k]
         if k in reeval:
-            problems.append("B12 deficiency re-evaluation")
-            spans.append(EvidenceSpan((s0, s1), text[s0:s1]))
-            managed = True
+            found.problems.append("B12 deficiency re-evaluation")
+        elif section_at(s0) in _ASSESSMENT_OR_PLAN:
+            found.problems.append(problem_at[k])
+        else:
             continue
-        if section_at(s0) not in ("assessment_plan", "plan", "orders", None):
-            continue
-        if k in routine and k not in problem_at:
-            continue
-        # Assessment and plan often sit on separate lines ("A: ankle sprain" / "P: RICE, ibuprofen"):
-        # a non-B12 problem anywhere in them plus a management step anywhere in them is enough.
-        if k in problem_at:
-            problems.append(problem_at[k])
-            spans.append(EvidenceSpan((s0, s1), text[s0:s1]))
-        if k in managing:
-            managed = True
-    return bool(problems and managed), problems, spans
+        found.spans.append(EvidenceSpan((s0, s1), text[s0:s1]))
+    return found
 
 
 _LOADING = re.compile(

@@ -12,6 +12,7 @@ from notes_audit.evidence.model import Diagnosis, Lab, NoteEvidence
 from notes_audit.evidence.vocab import CONCEPT_ICD10
 from notes_audit.extract import administrations as adm
 from notes_audit.extract.assertion import ConTextAsserter, default_asserter, sentence_index
+from notes_audit.extract.doctext import doc_lowered, doc_text
 from notes_audit.extract.em import assess_em, find_loading_phase
 from notes_audit.extract.em_model import EmClassifier, default_classifier
 from notes_audit.extract.labs import find_date, read_numeric, read_qualitative
@@ -107,12 +108,13 @@ class EvidenceBuilder:
         self.em_classifier = em_classifier
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.evidence = self.build(doc.text, doc._.sentence_spans, doc._.note_sections, doc._.targets)
+        doc._.evidence = self.build(doc_text(doc), doc._.sentence_spans, doc._.note_sections, doc._.targets,
+                                    doc_lowered(doc))
         return doc
 
-    def build(self, text, sentences, sections, targets) -> NoteEvidence:
+    def build(self, text, sentences, sections, targets, lowered: str | None = None) -> NoteEvidence:
         ev = NoteEvidence(note_id="")
-        lowered = lower_same_length(text)
+        lowered = lower_same_length(text) if lowered is None else lowered
         sec_starts = [s.start for s in sections]
         sent_starts = [s for s, _ in sentences] or [0]
         if not sentences:

@@ -20,6 +20,7 @@ from notes_audit.read.records import Note
 
 # Register the factories.
 from notes_audit.extract import evidence_builder, sections, sentences, targets  # noqa: F401
+from notes_audit.extract.doctext import make_doc
 
 _EXTENSIONS = ("sentence_spans", "note_sections", "targets", "evidence")
 
@@ -69,15 +70,19 @@ class Extractor:
         return self.nlp_
 
     def extract_text(self, text: str) -> NoteEvidence:
-        return _verbatim(self.nlp(_clean(text))._.evidence, text)
+        return _verbatim(self.nlp(self._doc(text))._.evidence, text)
 
     def extract(self, note: Note) -> NoteEvidence:
         return _with_ids(self.extract_text(note.text), note)
 
     def extract_many(self, notes: Iterable[Note]) -> Iterator[NoteEvidence]:
-        pairs = ((_clean(n.text), n) for n in notes)
+        pairs = ((self._doc(n.text), n) for n in notes)
         for doc, note in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
             yield _with_ids(_verbatim(doc._.evidence, note.text), note)
+
+    def _doc(self, text: str | None):
+        # A Doc that remembers its text, so the components never rebuild it from the tokens.
+        return make_doc(self.nlp, _clean(text))
 
 
 def _clean(text: str | None) -> str:

@@ -15,7 +15,8 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from notes_audit.extract.rulefiles import load_yaml, lower_same_length
+from notes_audit.extract.doctext import doc_lowered, doc_text
+from notes_audit.extract.rulefiles import load_yaml
 
 
 # Sections that hold one line or paragraph: what follows a blank line is not part of them.
@@ -41,7 +42,10 @@ class SectionFinder:
     @lru_cache(maxsize=1)
     def _compiled(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
         alts = "|".join(f"(?P<c{i}>{r['pattern']})" for i, r in enumerate(self.rules))
-        lead = r"(?:^|(?<=\n)|(?<=[.:;!?]),\s*|,\s{2,}|(?<=[.!?])\s+|(?<=\|)\s*)[ \t>*#-]*"
+        # A header starts a line (^ with re.M), follows a flattened ",  " line break or a sentence end, or
+        # a table cell. Alternatives open with the character they consume, lookbehinds after it: the regex
+        # engine then skips an alternative on one character test (this regex scans every position).
+        lead = r"(?:^|,(?<=[.:;!?],)\s*|,\s{2,}|\s(?<=[.!?]\s)\s*|(?<=\|)\s*)[ \t>*#-]*"
         # Run over the lower-cased note (same length): case-sensitive matching is much faster.
         dated = r"(?:[ \t]+(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?|\d{4}-\d{2}-\d{2}))?"  # "Labs 2/21/2025:"
         colon = re.compile(lead + r"(?P<title>" + alts + r")" + dated + r"[ \t]*(?:\([^)\n]{0,30}\))?[ \t]*:(?!//)", re.M)
@@ -105,5 +109,5 @@ class Sectionizer:
         self.finder = finder
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.note_sections = self.finder.find(doc.text, lower_same_length(doc.text))
+        doc._.note_sections = self.finder.find(doc_text(doc), doc_lowered(doc))
         return doc

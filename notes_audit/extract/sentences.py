@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 
 import numpy
-from bisect import bisect_left
 
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from notes_audit.extract.doctext import doc_text
 
 # A break after sentence-final punctuation followed by a capital, digit, bullet or bracket,
 # unless the period ends a common abbreviation or a single capital (an initial). The abbreviation is
@@ -22,7 +23,9 @@ _ABBREV = re.compile(r"(?:\b(?:Dr|DR|Mr|MR|Ms|MS|Mrs|MRS|St|vs|VS|No|e\.g|i\.e|p
 _LIST_NUMBER = re.compile(r"(?:^|[\s,(])\d{1,2}$")
 _SENT_END = re.compile(r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9•\-*])")
 # Flattened line breaks: ".,  " / ":,  " / ",  1." / ",  -" after end punctuation or before a list item.
-_FLAT = re.compile(r"(?<=[.:;!?])(?<![A-Za-z]\.[A-Za-z]\.),\s+|,\s{2,}(?=(?:\d{1,2}[.)]|[-*•]|[A-Z][A-Za-z /&]{2,40}:))")
+# Both alternatives start with the comma (the lookbehinds after it), so the regex engine jumps from comma
+# to comma; "I.M., R deltoid" is an abbreviation, not a flattened break.
+_FLAT = re.compile(r",(?<=[.:;!?],)(?<![A-Za-z]\.[A-Za-z]\.,)\s+|,\s{2,}(?=(?:\d{1,2}[.)]|[-*•]|[A-Z][A-Za-z /&]{2,40}:))")
 # Line breaks: a blank line always splits; a single newline splits unless the line was hard-wrapped
 # mid-sentence (previous line long and not ending in punctuation, next line starting lower-case).
 _NEWLINE = re.compile(r"\n")
@@ -75,16 +78,15 @@ class ClinicalSentencizer:
     """Sets `Doc._.sentence_spans` (char spans) and token sentence starts."""
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = sentence_bounds(doc.text)
+        spans = sentence_bounds(doc_text(doc))
         doc._.sentence_spans = spans
         if len(doc):
-            # One array write (linear); setting token.is_sent_start one by one is quadratic in spaCy.
-            idxs = [t.idx for t in doc]
+            # Array reads and one array write (linear); setting token.is_sent_start one by one is
+            # quadratic in spaCy. A sentence starts at the first token at or after its first character.
+            idxs = doc.to_array("IDX")
             flags = numpy.full(len(doc), -1, dtype="int32")
             flags[0] = 1
-            for a, _ in spans:
-                j = bisect_left(idxs, a)
-                if j < len(idxs):
-                    flags[j] = 1
+            firsts = numpy.searchsorted(idxs, [a for a, _ in spans], side="left")
+            flags[firsts[firsts < len(idxs)]] = 1
             doc.from_array(["SENT_START"], flags.reshape(-1, 1).astype("uint64"))
         return doc

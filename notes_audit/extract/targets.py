@@ -17,6 +17,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
+from notes_audit.extract.doctext import doc_text
 from notes_audit.extract.rulefiles import load_yaml
 
 with warnings.catch_warnings():
@@ -172,7 +173,7 @@ class TargetMatcherComponent:
         self.set_ents = set_ents
 
     def __call__(self, doc: Doc) -> Doc:
-        targets = self.finder.find(doc.text)
+        targets = self.finder.find(doc_text(doc))
         doc._.targets = targets
         if self.set_ents and targets:
             spans = [doc.char_span(t.start, t.end, label=t.category, alignment_mode="expand") for t in targets]

@@ -61,7 +61,7 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                         r"\bdid\s+not\s+(?:give|receive|administer|get)|\bwas\s+not\s+(?:given|administered)|\bnot\s+today\b|\bcancel+ed\b", I)),
     ("historical", re.compile(r"\b(?:stop|stopped|discontinue[ds]?|d/c|dc'?d)\s+(?:the\s+|her\s+|his\s+)?(?:(?:oral|sl|sublingual|im|nasal|po)\s+)?(?=\S*(?:cobal|b-?12))|\blast\s+(?:[\w-]+\s+){0,2}?(?:injection|dose|shot|b-?12|given|received|administered)|\bpreviously\b|\b(?:has|have|'ve|had)\s+been\s+(?:receiving|getting|on|taking)|"
                               r"\bhad\s+been\b|\bin\s+the\s+past\b|\bused\s+to\b|\bat\s+(?:an?\s+)?(?:another|outside|other|different)\s+(?:clinic|office|facility|provider|practice)|"
-                              r"\bago\b|\bprior\s+(?:injection|dose|shot)s?|\breceived\s+(?:on\s+)?\d{1,2}/\d{1,2}\b|\bwas\s+on\b(?!\s+(?:site|the\s+(?:unit|floor|premises)|premises|call|duty))|\bhistory\s+of\b|\bh/o\b|\bsince\s+(?:19|20)\d\d|\bgets\s+(?:her|his|their|b-?12|monthly|it)|"
+                              r"\bago\b|\bprior\s+(?:injection|dose|shot)s?|\breceived\s+(?:on\s+)?\d{1,2}/\d{1,2}\b|\bby\s+(?:the\s+)?(?:home\s+health|hh\s+nurse|visiting\s+nurse|pharmacist)|\bat\s+(?:the|a|her|his)\s+pharmacy\b|\bwas\s+on\b(?!\s+(?:site|the\s+(?:unit|floor|premises)|premises|call|duty))|\bhistory\s+of\b|\bh/o\b|\bsince\s+(?:19|20)\d\d|\bgets\s+(?:her|his|their|b-?12|monthly|it)|"
                               r"\breceives\b|\bhas\s+had\b|\b(?:she|he|pt|patient|they)\s+(?:also\s+)?(?:started|began)\b|\byesterday\b|\blast\s+(?:week|month)\b|\bself[-\s]?(?:administers?|injects?)\b|\bat\s+home\b|\bin\s+(?:19|20)\d\d\b|\bx\s*\d+\s*(?:yrs?|years?|months?|mos)\b|\bfor\s+(?:the\s+(?:past|last)\s+)?\d+\s+(?:years?|yrs)\b", I)),
     # Every word cue shares one leading \b; ticked boxes come last (☒ and [ cannot start a word, so no
     # word cue competes with them at any position).
@@ -94,7 +94,10 @@ _VISIT_REASON = re.compile(
     r"[\w/-]+\s+(?=(?:[\w/().-]+\s+){0,2}$))*$", I)
 # "check B12 level", "B12 + MMA in 3 months": the lab, not the drug.
 _LAB_ORDER_BEFORE = re.compile(r"\b(?:check|recheck|re-check|repeat|order|draw|obtain|send|get|labs?:?|serum)\s+(?:a\s+|the\s+)?(?:vitamin\s+|vit\.?\s*)?$", I)
-_LAB_AFTER = re.compile(r"^\s*(?:levels?|lab|labs|test|panel|results?|assay|/\s*folate|\+\s*(?:mma|folate)|and\s+(?:mma|folate|methylmalonic))\b", I)
+_LAB_AFTER = re.compile(r"^\s*(?:levels?|lab|labs|test|panel|results?|assay|/\s*folate|\+\s*(?:mma|folate)|and\s+(?:mma|folate|methylmalonic)|"
+                        r"(?:(?:is|was|remains|only|still)\s+)*(?:low|high|normal|borderline|low-normal|elevated|undetectable))\b", I)
+# "High B12 on supplement", "low-normal B12 with elevated MMA": a result described, not the drug.
+_LAB_WORDS_BEFORE = re.compile(r"\b(?:high|low|elevated|normal|borderline|low-normal|decreased|undetectable|serum|plasma)\s+(?:vitamin\s+|vit\.?\s*)?$", I)
 _DRUG_CONTEXT = re.compile(
     r"\b(?:shots?|injections?|inj\b|injectable|IM\b|SC\b|SQ\b|subq|vial|syringe|dose|"
     r"given(?!\s+(?:that|low|high|normal|borderline|her|his|recent|current|history|findings|symptoms|results?))|administered|injected|"
@@ -119,7 +122,8 @@ class Mention:
 
 def is_drug_context(text: str, start: int, end: int, sentence: tuple[int, int]) -> bool:
     """Is a bare "B12" mention about the drug (shot, dose, route, given) rather than a lab or a topic?"""
-    if _LAB_ORDER_BEFORE.search(text[max(sentence[0], start - 25):start]) or _LAB_AFTER.match(text[end:end + 30]):
+    if (_LAB_ORDER_BEFORE.search(text[max(sentence[0], start - 25):start]) or _LAB_AFTER.match(text[end:end + 30])
+            or _LAB_WORDS_BEFORE.search(text[max(sentence[0], start - 25):start])):
         return False
     lo, hi = max(sentence[0], start - 40), min(sentence[1], end + 50)
     # "Pt in for B12.": a visit for B12 is a visit for the drug (a lab visit says "level" or "labs")
@@ -153,10 +157,20 @@ _OTHER_DRUG = (
     r"\b(?!\w*cobalamin)(?:\w+(?:pril|sartan|olol|statin|formin|prazole|tidine|mycin|cillin|cycline|floxacin|dipine|"
     r"semide|thiazide|gliptin|glutide|gliflozin|azepam|zolam|oxetine|aline|triptan|profen|dronate|sone|lone|terol|"
     r"pentin|gabalin|thyroxine|parin|farin|xaban|gatran|grel|zosin|artan)|aspirin|asa|acid|iron|ferrous\s+\w+|calcium|"
-    r"magnesium|potassium|zinc|d3?|vitamin\s+d3?|insulin|synthroid|lasix|tylenol|acetaminophen|prednisone)\b")
+    r"magnesium|potassium|zinc|d3|vitamin\s+d3?|insulin|synthroid|lasix|tylenol|acetaminophen|prednisone|"
+    r"testosterone|cypionate|enanthate|medroxyprogesterone|depo(?:-provera)?|ketorolac|toradol|ceftriaxone|rocephin|"
+    r"kenalog|triamcinolone|dexamethasone|decadron|methylprednisolone|solu-medrol|epinephrine|"
+    r"vaccines?|tdap|td|influenza|flu|hpv|mmr|pneumo\w*|prevnar|shingrix|covid\w*|hep(?:atitis)?\s*[ab])\b")
 _OTHER_DRUG_BEFORE = re.compile(_OTHER_DRUG + r"(?:\s+(?:tabs?|tablets?|caps?|capsules?|er|xr|sr|hcl|sodium))?[\s:,(]*$", I)
 # Another medication named between the B12 mention and a dose after it: "... start duloxetine 30 mg then 60 mg".
 _OTHER_DRUG_BETWEEN = re.compile(_OTHER_DRUG, I)
+
+
+def _another_drugs(text: str, start: int, anchor: int) -> bool:
+    """Does the amount at `start` belong to another medication: named right before it, or named between
+    the B12 mention (`anchor`) and an amount that follows it?"""
+    return bool(_OTHER_DRUG_BEFORE.search(text, max(0, start - 40), start)
+                or (start > anchor and _OTHER_DRUG_BETWEEN.search(text, anchor, start)))
 
 
 def _dose(text: str, lo: int, hi: int, anchor: int, not_before: int | None = None
@@ -165,6 +179,8 @@ def _dose(text: str, lo: int, hi: int, anchor: int, not_before: int | None = Non
     for rx in (_DOSE_VOLUME, _CONC_THEN_VOLUME):
         cands = []
         for m in rx.finditer(seg):
+            if _another_drugs(text, lo + m.start(), anchor):
+                continue  # "Testosterone cypionate 200 mg/mL: 0.5 mL" is not the B12 dose
             conc = float(m.group("conc").replace(",", ""))
             unit = m.group("unit").lower()
             mcg = conc * float(m.group("vol")) * (1000 if unit == "mg" else 1)
@@ -174,8 +190,7 @@ def _dose(text: str, lo: int, hi: int, anchor: int, not_before: int | None = Non
             return best
     cands = []
     for m in _DOSE.finditer(seg):
-        if _OTHER_DRUG_BEFORE.search(seg, max(0, m.start() - 40), m.start()) or (
-                lo + m.start() > anchor and _OTHER_DRUG_BETWEEN.search(text, anchor, lo + m.start())):
+        if _another_drugs(text, lo + m.start(), anchor):
             continue  # "lisinopril 20 mg daily" in the same paragraph is that drug's dose
         unit = m.group("unit").lower()
         unit = "mg" if unit.startswith(("mg", "milli")) else "mcg"
@@ -255,7 +270,8 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 # Verbs that report an administration by themselves ("tolerated" or "done" could be about anything).
-_ADMIN_VERB = re.compile(r"(?<!be\s)\bgiven\b|\badministered\b|\binjected\b|\bgave\b|\bdrew\s+up\b", I)
+_ADMIN_VERB = re.compile(r"(?<!be\s)\bgiven\b|\badministered\b|\binjected\b|\bgave\b|\bdrew\s+up\b|"
+                         r"\binjection\s+(?:was\s+)?(?:performed|completed|done)\b", I)
 # Template answers that chart an administration: "Administered: [x] Yes", "Given: Y", "Status: Given".
 _CHARTED = re.compile(r"\b(?:given|administered|injection\s+given|status|action)\s*[:=]\s*(?:\[\s*[xX✓✔]\s*\]\s*|☒\s*|☑\s*)?"
                       r"(?:yes\b|y\b|x\b|✓|✔|given\b|administered\b|completed\b|done\b)", I)
@@ -275,7 +291,10 @@ _NOT_AN_EVENT_BEFORE = re.compile(r"\b(?:if|unless|consider(?:ing|ed)?|decide|de
                                   r"may\s+(?:benefit|require|consider)|(?:discussed|reviewed|explained|educated|counsel+ed|informed|advised)\s+"
                                   r"(?:(?:with\s+)?(?:her|him|them|pt|patient|the\s+patient)\s+)?(?:that|whether|options?|the\s+option|on|about|how)|"
                                   r"explained|educated)\b[^.;\n]{0,60}$", I)
-_NOT_AN_EVENT_AFTER = re.compile(r"^\W*(?:[\w-]+\s+){0,2}(?:vs\.?|versus)\s", I)
+# Someone else's shots: "A friend gets B12 shots at a med spa", "her mother takes B12".
+_SOMEONE_ELSE = re.compile(r"\b(?:friend|wife|husband|mother|father|sister|brother|daughter|son|mom|dad|neighbou?r|co-?worker)s?\s+"
+                           r"(?:also\s+)?(?:gets|got|takes|took|receives|received|had|has|is\s+on|was\s+on|swears\s+by)\s+(?:[\w-]+\s+){0,2}$", I)
+_NOT_AN_EVENT_AFTER = re.compile(r"^\W*(?:[\w-]+\s+){0,2}(?:vs\.?|versus)\s|^[\w\s-]{0,20}:\s*(?:n/?a|none|not\s+applicable)\b", I)
 # A charge line ("J3420  Vit B12 cyanocobalamin up to 1000 mcg  x1") bills the drug; it does not chart it.
 _CHARGE_LINE = re.compile(r"\bJ\d{4}\b")
 # An order sent in the lines that follow ("Rx sent.", "Verbal order entered and read back.").
@@ -306,8 +325,8 @@ def _given_follows(text: str, lo: int, hi: int, max_sentences: int = 2) -> bool:
         end = brk.start() if brk else hi
         if end > pos:
             seen += 1
-            if seen > max_sentences or _DRUG_NAME.search(text, pos, end):
-                return False
+            if seen > max_sentences or _DRUG_NAME.search(text, pos, end) or _OTHER_DRUG_BETWEEN.search(text, pos, end):
+                return False  # another B12 mention's event, or another medication's ("Vaccines: Tdap given IM")
             cues = _cues(text, pos, end)
             if cues & {"declined", "held"}:
                 return False
@@ -327,6 +346,8 @@ def _says_how(text: str, lo: int, hi: int) -> bool:
                 or re.search(r"\btoday\b|\bby\s+\w", text[lo:hi], I))
 
 
+_DUE_TODAY = re.compile(r"[\w\s-]{0,20}?\b(?:is\s+)?due\s+(?:today|now|this\s+visit)\b", I)
+_TO_BE_GIVEN = re.compile(r"\b(?:to|will|shall|should)\s+be\s+(?:given|administered|injected)\b", I)
 _INJECTION_WORD = re.compile(r"\binj(?:ection)?s?\b|\bshots?\b|\bdose\b", I)
 
 
@@ -370,8 +391,10 @@ def _planned_just_before(text: str, m: Mention) -> bool:
 
 def _status(text: str, m: Mention) -> str | None:
     """Status from the mention's own sentence first; then the rest of its block; then its section.
-    None when the mention is not an event (a condition, an option, a charge line)."""
+    None when the mention is not an event (a condition, an option, a charge line, someone else's)."""
     s0, s1 = m.sentence
+    if _SOMEONE_ELSE.search(text[max(s0, m.start - 60):m.start]):
+        return None
     cues = _cues(text, max(s0, m.start - 120), min(s1, m.end + 160))
     in_history_section = m.section in _HISTORY_SECTIONS
     if in_history_section and not _STRONG_GIVEN_TODAY.search(text, s0, s1):
@@ -409,8 +432,12 @@ def _status(text: str, m: Mention) -> str | None:
             return status
     if in_history_section or _WEAK_HISTORICAL.search(text, max(s0, m.start - 120), min(s1, m.end + 160)):
         return "historical"
+    if _TO_BE_GIVEN.search(text, s0, s1):
+        return "planned"  # "Cyanocobalamin 1000 mcg/mL - to be given IM L deltoid."
     if m.attrs.get("documented_here"):
         return "given"  # site, lot or who gave it, written with the drug: a charted administration
+    if _DUE_TODAY.match(text, m.end, s1):
+        return "visit_reason"  # "monthly B12 injection due today": the visit's injection, whatever became of it
     if re.search(r"(?<!after\s)\btoday\b", text[s0:s1], I):
         return "visit_reason"  # "B12 shot today.": today's event, whatever the note says happened to it
     if m.section in _PLAN_SECTIONS:

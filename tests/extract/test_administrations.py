@@ -258,3 +258,26 @@ def test_given_today(extractor, text):
 ])
 def test_not_given_today(extractor, text):
     assert "given" not in {a.status for a in extractor.extract_text(text).administrations}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Start cyanocobalamin 1000 mcg IM today. Injection performed by me, L deltoid, 09:58.",
+     {("cyanocobalamin", "given")}),
+    ("Recommended OTC cyanocobalamin 250 mcg PO daily. Dietitian referral placed.\nVaccines: Tdap given IM L deltoid.",
+     {("cyanocobalamin", "planned")}),
+    ("Cyanocobalamin 1000 mcg/mL - to be given IM L deltoid.", {("cyanocobalamin", "planned")}),
+    ("Mostly homebound; B12 given by home health on 4/2 (cyanocobalamin 1000 mcg IM).",
+     {("cyanocobalamin", "historical")}),
+    ("2. High B12 on supplement - no deficiency.", set()),
+    ("B12 injection: N/A", set()),
+    ('A friend gets B12 shots at a med spa and "swears by them."', set()),
+])
+def test_status_more_phrasings(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+def test_another_injectables_dose_is_not_b12s(extractor):
+    text = ("* Testosterone cypionate 200 mg/mL: 0.5 mL (100 mg) IM R ventrogluteal -- given.\n"
+            "* Methylcobalamin 1000 mcg/mL: 1 mL IM L deltoid -- given.")
+    (a,) = [a for a in extractor.extract_text(text).administrations if a.status == "given"]
+    assert (a.drug, a.dose_value, a.dose_unit) == ("methylcobalamin", 1000, "mcg")

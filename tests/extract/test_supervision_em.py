@@ -185,3 +185,14 @@ _INJECTION = 'Cyanocobalamin 1000 mcg IM given L deltoid by J. Ray, MA. '
 def test_supervision_phrasings_table(extractor, text, surname, presence):
     found = {(s.name.split()[-1] if s.name else None, s.presence) for s in extractor.extract_text(_INJECTION + text).supervision}
     assert (surname, presence) in found, found
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("p: b12 1000mcg im lt delt given by ma (t. nguyen). tol well. dr. kowalczyk in bldg during inj.",
+     ("Kowalczyk", "in_office")),
+    ("Resident: Priyanka Sethi, MD      Attending: Thomas Albright, MD\n\nB12 1000 mcg IM given by RN.\n\n"
+     "ATTENDING ATTESTATION: I saw the patient with Dr. Sethi. I was present in the clinic when the first "
+     "injection was given by nursing. -- Thomas Albright, MD", ("Thomas Albright", "in_office")),
+])
+def test_supervision_buildings_and_attestations(extractor, text, expected):
+    assert expected in {(s.name, s.presence) for s in extractor.extract_text(text).supervision}

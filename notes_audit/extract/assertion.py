@@ -74,7 +74,8 @@ class ConTextAsserter:
             for m in cr.regex.finditer(chunk):
                 if m.end() == m.start():
                     continue
-                span = (start + m.start(), start + m.end())
+                # A trigger ends at its last word: a pattern's trailing space must not make it "nearer".
+                span = (start + m.start(), start + m.start() + len(m.group(0).rstrip()))
                 if direction == "PSEUDO":
                     pseudo.append(span)
                 elif direction == "TERMINATE":
@@ -94,6 +95,8 @@ class ConTextAsserter:
             # deficiency": uncertain, not negated); equally near ones fall back on PRIORITY.
             nearest = min(gap for gap, _ in reaching)
             statuses = {status for gap, status in reaching if gap == nearest}
+            if statuses == {"historical"} and any(status == "negated" for _, status in reaching):
+                statuses = {"negated"}  # "denies history of X": the history is what is denied
         else:
             statuses = self._section_default(target, section)
         for s in PRIORITY:

@@ -120,3 +120,14 @@ def test_written_codes(extractor, text, concept, icd10):
 def test_assertion_phrasings(extractor, text, concept, status):
     got = {(d.concept, d.status) for d in extractor.extract_text(text).diagnoses}
     assert (concept, status) in got, got
+
+
+@pytest.mark.parametrize("text, concept, status", [
+    ("No history of gastrectomy, pernicious anemia or celiac disease.", "pernicious_anemia", "negated"),
+    ("Denies history of pernicious anemia.", "pernicious_anemia", "negated"),
+    ("History of pernicious anemia.", "pernicious_anemia", "historical"),
+    ("Hx: Crohn's disease, on budesonide.", "crohns_disease", "affirmed"),
+])
+def test_history_and_negation(extractor, text, concept, status):
+    got = {(d.concept, d.status) for d in extractor.extract_text(text).diagnoses}
+    assert (concept, status) in got, got

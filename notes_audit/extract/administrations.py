@@ -96,6 +96,9 @@ _VISIT_REASON = re.compile(
 _LAB_ORDER_BEFORE = re.compile(r"\b(?:check|recheck|re-check|repeat|order|draw|obtain|send|get|labs?:?|serum)\s+(?:a\s+|the\s+)?(?:vitamin\s+|vit\.?\s*)?$", I)
 _LAB_AFTER = re.compile(r"^\s*(?:levels?|lab|labs|test|panel|results?|assay|/\s*folate|\+\s*(?:mma|folate)|and\s+(?:mma|folate|methylmalonic)|"
                         r"(?:(?:is|was|remains|only|still)\s+)*(?:low|high|normal|borderline|low-normal|elevated|undetectable))\b", I)
+# A template's drug field: "Medication: Vitamin B12".
+_DRUG_LABEL_BEFORE = re.compile(r"\b(?:medications?|meds?|drug|injection|product|medication\s+(?:given|administered))\s*(?:name)?\s*:\s*"
+                                r"(?:vitamin\s+|vit\.?\s*)?$", I)
 # "High B12 on supplement", "low-normal B12 with elevated MMA": a result described, not the drug.
 _LAB_WORDS_BEFORE = re.compile(r"\b(?:high|low|elevated|normal|borderline|low-normal|decreased|undetectable|serum|plasma)\s+(?:vitamin\s+|vit\.?\s*)?$", I)
 _DRUG_CONTEXT = re.compile(
@@ -127,7 +130,8 @@ def is_drug_context(text: str, start: int, end: int, sentence: tuple[int, int]) 
         return False
     lo, hi = max(sentence[0], start - 40), min(sentence[1], end + 50)
     # "Pt in for B12.": a visit for B12 is a visit for the drug (a lab visit says "level" or "labs")
-    return bool(_DRUG_CONTEXT.search(text, lo, hi) or _VISIT_REASON.search(text[max(0, start - 60):start]))
+    return bool(_DRUG_CONTEXT.search(text, lo, hi) or _VISIT_REASON.search(text[max(0, start - 60):start])
+                or _DRUG_LABEL_BEFORE.search(text[max(0, start - 40):start]))
 
 
 _SYNONYM_BEFORE = re.compile(r"(?:vitamin\s+|vit\.?\s*)?b-?12\s*\(\s*$", I)  # "Vitamin B12 (cyanocobalamin)"

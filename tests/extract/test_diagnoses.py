@@ -131,3 +131,69 @@ def test_assertion_phrasings(extractor, text, concept, status):
 def test_history_and_negation(extractor, text, concept, status):
     got = {(d.concept, d.status) for d in extractor.extract_text(text).diagnoses}
     assert (concept, status) in got, got
+
+
+# Concepts written many ways, with their assertion status.
+@pytest.mark.parametrize("text, concept, status", [
+    ('Pernicious anemia.', 'pernicious_anemia', 'affirmed'),
+    ('PA on monthly B12 shots.', 'pernicious_anemia', 'affirmed'),
+    ('Dx: pernicious anaemia (D51.0)', 'pernicious_anemia', 'affirmed'),
+    ('Addisonian anemia', 'pernicious_anemia', 'affirmed'),
+    ('Autoimmune gastritis with pernicious anemia', 'pernicious_anemia', 'affirmed'),
+    ('B12 def', 'b12_deficiency', 'affirmed'),
+    ('Vit B12 deficiency', 'b12_deficiency', 'affirmed'),
+    ('Cobalamin deficiency', 'b12_deficiency', 'affirmed'),
+    ('Vitamin B-12 deficiency (E53.8)', 'b12_deficiency', 'affirmed'),
+    ('E53.8', 'b12_deficiency', 'affirmed'),
+    ('Hypocobalaminemia', 'b12_deficiency', 'affirmed'),
+    ('B12 deficiency anemia', 'b12_deficiency_anemia', 'affirmed'),
+    ('Vitamin B12 deficiency anemia, unspecified (D51.9)', 'b12_deficiency_anemia', 'affirmed'),
+    ('Megaloblastic anemia due to B12 deficiency', 'b12_deficiency_anemia', 'affirmed'),
+    ('Dietary B12 deficiency anemia (D51.3)', 'b12_deficiency_anemia', 'affirmed'),
+    ('s/p RYGB 2015', 'bariatric_surgery_status', 'affirmed'),
+    ('Status post Roux-en-Y gastric bypass', 'bariatric_surgery_status', 'affirmed'),
+    ('History of gastric bypass surgery', 'bariatric_surgery_status', 'affirmed'),
+    ('s/p sleeve gastrectomy', 'bariatric_surgery_status', 'affirmed'),
+    ('Bariatric surgery status (Z98.84)', 'bariatric_surgery_status', 'affirmed'),
+    ('s/p total gastrectomy for gastric cancer', 'gastrectomy_status', 'affirmed'),
+    ('Partial gastrectomy (Billroth II) 1988', 'gastrectomy_status', 'affirmed'),
+    ('s/p ileal resection', 'intestinal_resection_status', 'affirmed'),
+    ("History of ileocecal resection for Crohn's", 'intestinal_resection_status', 'affirmed'),
+    ('Terminal ileum resection 2011', 'intestinal_resection_status', 'affirmed'),
+    ("Crohn's ileitis", 'crohns_disease', 'affirmed'),
+    ('Crohn disease of small intestine', 'crohns_disease', 'affirmed'),
+    ('Celiac disease', 'celiac_disease', 'affirmed'),
+    ('Coeliac disease on GF diet', 'celiac_disease', 'affirmed'),
+    ('Celiac sprue', 'celiac_disease', 'affirmed'),
+    ('Long-term metformin use (Z79.84)', 'metformin_long_term', 'affirmed'),
+    ('On metformin for 12 years', 'metformin_long_term', 'affirmed'),
+    ('Peripheral neuropathy', 'neuropathy', 'affirmed'),
+    ('Polyneuropathy', 'neuropathy', 'affirmed'),
+    ('Subacute combined degeneration of the spinal cord', 'subacute_combined_degeneration', 'affirmed'),
+    ('Atrophic gastritis', 'atrophic_gastritis', 'affirmed'),
+    ('Macrocytic anemia', 'macrocytic_anemia', 'affirmed'),
+    ('Malabsorption syndrome', 'malabsorption', 'affirmed'),
+    ('Possible pernicious anemia', 'pernicious_anemia', 'uncertain'),
+    ('r/o PA', 'pernicious_anemia', 'uncertain'),
+    ('? pernicious anemia', 'pernicious_anemia', 'uncertain'),
+    ('Suspect B12 deficiency', 'b12_deficiency', 'uncertain'),
+    ('Pernicious anemia ruled out.', 'pernicious_anemia', 'negated'),
+    ('Negative for celiac disease.', 'celiac_disease', 'negated'),
+    ('No signs of neuropathy.', 'neuropathy', 'negated'),
+    ('Mother has pernicious anemia.', 'pernicious_anemia', 'family'),
+    ('FH: celiac disease (sister).', 'celiac_disease', 'family'),
+    ('Will check for pernicious anemia if IF Ab positive.', 'pernicious_anemia', 'hypothetical'),
+    ('Consider celiac disease workup.', 'celiac_disease', 'hypothetical'),
+    ('B12 deficiency, resolved.', 'b12_deficiency', 'historical'),
+    ('History of B12 deficiency, now repleted.', 'b12_deficiency', 'historical'),
+    ('Pt with known PA here for shot.', 'pernicious_anemia', 'affirmed'),
+    ('Vegan diet with B12 deficiency', 'b12_deficiency', 'affirmed'),
+])
+def test_concept_phrasings_table(extractor, text, concept, status):
+    got = {(d.concept, d.status) for d in extractor.extract_text(text).diagnoses}
+    assert (concept, status) in got, got
+
+
+@pytest.mark.parametrize("text", ["Seen by PA on monthly rotation.", "PA-C on site today."])
+def test_pa_the_clinician_is_not_pernicious_anemia(extractor, text):
+    assert not extractor.extract_text(text).diagnoses

@@ -134,3 +134,34 @@ def test_lab_table_layouts(extractor, text, test, value, interpretation):
 def test_a_result_beside_a_negative_antibody_is_not_negated(extractor):
     text = "Not corrected on oral replacement (B12 164, MMA 655). IF Ab negative - PA less likely."
     assert {l.status for l in extractor.extract_text(text).labs if l.test == "b12"} == {"affirmed"}
+
+
+# Results written many ways: (test, value as written, interpretation).
+@pytest.mark.parametrize("text, test, value, interpretation", [
+    ('B12 182 pg/mL (L)', 'b12', 182, 'deficient'),
+    ('Vitamin B12: 182 pg/mL', 'b12', 182, 'deficient'),
+    ('Vit B12 level was 245', 'b12', 245, 'borderline'),
+    ('B12 <150 pg/mL', 'b12', 150, 'deficient'),
+    ('Cobalamin 98 pmol/L', 'b12', 98, 'deficient'),
+    ('Serum B12 = 410 ng/L', 'b12', 410, 'normal'),
+    ('B12 level of 176 on 3/2', 'b12', 176, 'deficient'),
+    ('her B12 came back at 190', 'b12', 190, 'deficient'),
+    ('B12 1,450 pg/mL (H)', 'b12', 1450, 'elevated'),
+    ('VITAMIN B12    212 L   pg/mL   232-1245', 'b12', 212, 'deficient'),
+    ('MMA 0.62 umol/L (H)', 'mma', 0.62, 'elevated'),
+    ('Methylmalonic acid 480 nmol/L', 'mma', 480, 'elevated'),
+    ('MMA: 0.21', 'mma', 0.21, 'normal'),
+    ('Homocysteine 22 umol/L', 'homocysteine', 22, 'elevated'),
+    ('Hcy 11.2 µmol/L', 'homocysteine', 11.2, 'normal'),
+    ('Intrinsic factor antibody: positive', 'intrinsic_factor_ab', None, 'positive'),
+    ('IF Ab negative', 'intrinsic_factor_ab', None, 'negative'),
+    ('Parietal cell Ab positive (1:80)', 'parietal_cell_ab', None, 'positive'),
+    ('Anti-parietal cell antibodies: detected', 'parietal_cell_ab', None, 'positive'),
+    ('Hgb 10.1 g/dL (L)', 'hemoglobin', 10.1, 'deficient'),
+    ('MCV 108 fL (H)', 'mcv', 108, 'elevated'),
+    ('Folate 2.1 ng/mL (L)', 'folate', 2.1, 'deficient'),
+    ('B12 was 160 in 2019 (previously)', 'b12', 160, 'deficient'),
+])
+def test_lab_phrasings_table(extractor, text, test, value, interpretation):
+    got = {(l.test, l.value, l.interpretation) for l in extractor.extract_text(text).labs}
+    assert (test, value, interpretation) in got, got

@@ -129,7 +129,7 @@ class EvidenceBuilder:
             k = sentence_index(sent_starts, t.start)
             if k not in mod_cache:
                 s0, s1 = sentences[k]
-                mod_cache[k] = self.asserter.modifiers(text, s0, s1)
+                mod_cache[k] = self.asserter.modifiers(text, s0, s1, lowered)
             mods, terms = mod_cache[k]
             if ignore_negation:  # "IF antibody negative" is a result, not a negated mention
                 mods = [m for m in mods if m.rule.rule.category != "NEGATED_EXISTENCE"]

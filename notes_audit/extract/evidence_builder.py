@@ -181,7 +181,7 @@ class EvidenceBuilder:
             drug = t.value if t.kind == "DRUG" else "b12_unspecified"
             sec = section_at(t.start)
             window = (sent[0], max(_paragraph_end(text, t.end, sec_starts), sent[1]))
-            mentions.append(adm.read_mention(text, adm.Mention(drug, t.start, t.end, sent, window, sec)))
+            mentions.append(adm.read_mention(text, adm.Mention(drug, t.start, t.end, sent, window, sec), lowered))
         for a in adm.merge(text, mentions):
             a.dose_value = _number(a.dose_value)
             ev.administrations.append(a)

@@ -29,15 +29,16 @@ def _lowered(pattern: str) -> re.Pattern[str]:
     return rx
 
 
-_DOSE_VOLUME = re.compile(
+# Doses and who gave it are read from the lower-cased text.
+_DOSE_VOLUME = _lowered(
     r"(?P<vol>\d+(?:\.\d+)?)\s*(?:ml|cc)\s*[(\[]?\s*(?:of\s+)?(?:the\s+)?(?:[a-z\- ]{0,30}?)\s*"
-    r"(?P<conc>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<unit>mcg|µg|μg|ug|mg)\s*/\s*(?:1\s*)?ml", I)
-_CONC_THEN_VOLUME = re.compile(
+    r"(?P<conc>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<unit>mcg|µg|μg|ug|mg)\s*/\s*(?:1\s*)?ml")
+_CONC_THEN_VOLUME = _lowered(
     r"(?P<conc>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<unit>mcg|µg|μg|ug|mg)\s*/\s*(?:1\s*)?ml"
-    r"[^.]{0,40}?(?:\b(?:inject|give|gave|administer(?:ed)?|dose|amount|volume)\s*:?\s*)?(?P<vol>\d+(?:\.\d+)?)\s*(?:ml|cc)\b", I)
-_DOSE = re.compile(
+    r"[^.]{0,40}?(?:\b(?:inject|give|gave|administer(?:ed)?|dose|amount|volume)\s*:?\s*)?(?P<vol>\d+(?:\.\d+)?)\s*(?:ml|cc)\b")
+_DOSE = _lowered(
     r"(?<![\d.])(?P<val>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|\.\d+)\s*(?P<unit>mcg|µg|μg|ug|micrograms?|mg|milligrams?)\b"
-    r"(?!\s*/\s*(?:kg|day|d\b|week|wk))", I)
+    r"(?!\s*/\s*(?:kg|day|d\b|week|wk))")
 # Case-insensitive, written in lower case: they run on the lower-cased text.
 _ROUTE_PATTERNS = [
     ("IM", _lowered(r"\bi\.?m\.?(?![a-z])|intramuscular(?:ly)?|\bimi\b")),
@@ -59,9 +60,9 @@ _PATIENT_SUPPLIED = _lowered(
     r"|\bown\s+(?:supply|vial|medication|b12|cyanocobalamin|syringe)|patient[\s-]supplied|pt[\s-]supplied|"
     r"supplied\s+by\s+(?:the\s+)?(?:patient|pt)|from\s+(?:home|(?:his|her|their)\s+(?:own\s+)?(?:supply|pharmacy))|"
     r"brought\s+from\s+home|(?:patient|pt)\s+provided\s+(?:medication|drug|vial)")
-_GIVEN_BY = re.compile(r"(?:given|administered|injected|performed|done|admin(?:istered)?)\s*(?:by|per)\s*:?\s*", I)
-_BY = re.compile(r"\bby\s+(?:the\s+)?", I)  # "given L deltoid by Jane Doe, RN"
-_STAFF_LABEL = re.compile(r"\b(?:nurse|ma|administering\s+(?:staff|nurse|clinician)|staff|given\s+by|administered\s+by)\s*:\s*", I)
+_GIVEN_BY = _lowered(r"(?:given|administered|injected|performed|done|admin(?:istered)?)\s*(?:by|per)\s*:?\s*")
+_BY = _lowered(r"\bby\s+(?:the\s+)?")  # "given L deltoid by Jane Doe, RN"
+_STAFF_LABEL = _lowered(r"\b(?:nurse|ma|administering\s+(?:staff|nurse|clinician)|staff|given\s+by|administered\s+by)\s*:\s*")
 
 # Status cues, strongest first within a tier. Lookbehinds come after the leading \b, so that the
 # alternatives share it: the regex engine then tests it once per position, not once per alternative.
@@ -179,25 +180,26 @@ _OTHER_DRUG = (
     r"testosterone|cypionate|enanthate|medroxyprogesterone|depo(?:-provera)?|ketorolac|toradol|ceftriaxone|rocephin|"
     r"kenalog|triamcinolone|dexamethasone|decadron|methylprednisolone|solu-medrol|epinephrine|"
     r"vaccines?|tdap|td|influenza|flu|hpv|mmr|pneumo\w*|prevnar|shingrix|covid\w*|hep(?:atitis)?\s*[ab])\b")
-_OTHER_DRUG_BEFORE = re.compile(_OTHER_DRUG + r"(?:\s+(?:tabs?|tablets?|caps?|capsules?|er|xr|sr|hcl|sodium))?[\s:,(]*$", I)
+_OTHER_DRUG_BEFORE = _lowered(_OTHER_DRUG + r"(?:\s+(?:tabs?|tablets?|caps?|capsules?|er|xr|sr|hcl|sodium))?[\s:,(]*$")
 # Another medication named between the B12 mention and a dose after it: "... start duloxetine 30 mg then 60 mg".
-_OTHER_DRUG_BETWEEN = re.compile(_OTHER_DRUG, I)
+_OTHER_DRUG_BETWEEN = _lowered(_OTHER_DRUG)
 
 
-def _another_drugs(text: str, start: int, anchor: int) -> bool:
+def _another_drugs(lowered: str, start: int, anchor: int) -> bool:
     """Does the amount at `start` belong to another medication: named right before it, or named between
-    the B12 mention (`anchor`) and an amount that follows it?"""
-    return bool(_OTHER_DRUG_BEFORE.search(text, max(0, start - 40), start)
-                or (start > anchor and _OTHER_DRUG_BETWEEN.search(text, anchor, start)))
+    the B12 mention (`anchor`) and an amount that follows it? (Read from the lower-cased text.)"""
+    return bool(_OTHER_DRUG_BEFORE.search(lowered, max(0, start - 40), start)
+                or (start > anchor and _OTHER_DRUG_BETWEEN.search(lowered, anchor, start)))
 
 
-def _dose(text: str, lo: int, hi: int, anchor: int, not_before: int | None = None
+def _dose(lowered: str, lo: int, hi: int, anchor: int, not_before: int | None = None
           ) -> tuple[int, int, tuple[float, str]] | None:
-    seg = text[lo:hi]
+    """The dose written nearest the drug, read from the note's lower-cased text."""
+    seg = lowered[lo:hi]
     for rx in (_DOSE_VOLUME, _CONC_THEN_VOLUME):
         cands = []
         for m in rx.finditer(seg):
-            if _another_drugs(text, lo + m.start(), anchor):
+            if _another_drugs(lowered, lo + m.start(), anchor):
                 continue  # "Testosterone cypionate 200 mg/mL: 0.5 mL" is not the B12 dose
             conc = float(m.group("conc").replace(",", ""))
             unit = m.group("unit").lower()
@@ -208,7 +210,7 @@ def _dose(text: str, lo: int, hi: int, anchor: int, not_before: int | None = Non
             return best
     cands = []
     for m in _DOSE.finditer(seg):
-        if _another_drugs(text, lo + m.start(), anchor):
+        if _another_drugs(lowered, lo + m.start(), anchor):
             continue  # "lisinopril 20 mg daily" in the same paragraph is that drug's dose
         unit = m.group("unit").lower()
         unit = "mg" if unit.startswith(("mg", "milli")) else "mcg"
@@ -243,14 +245,15 @@ def _site(text: str, lo: int, hi: int, anchor: int) -> tuple[int, int, str] | No
     return _nearest(cands, anchor)
 
 
-_NOT_THE_GIVER = re.compile(r"(?:rx|ordered|prescribed|referred|signed|reviewed|supervised|seen|per|cosigned|approved|filled)\s*$", I)
+_NOT_THE_GIVER = _lowered(r"(?:rx|ordered|prescribed|referred|signed|reviewed|supervised|seen|per|cosigned|approved|filled)\s*$")
 _AUXILIARY = {"RN", "LPN", "LVN", "MA", "CMA", "RMA", "CCMA", "CNA"}
 
 
-def _administered_by(text: str, lo: int, hi: int) -> Person | None:
+def _administered_by(text: str, lowered: str, lo: int, hi: int) -> Person | None:
+    """Who gave it: the person after "given by", "Nurse:" or "by" (labels read from the lower-cased text)."""
     for rx in (_GIVEN_BY, _STAFF_LABEL, _BY):
-        for m in rx.finditer(text, lo, hi):
-            if rx is _BY and _NOT_THE_GIVER.search(text, max(lo, m.start() - 15), m.start()):
+        for m in rx.finditer(lowered, lo, hi):
+            if rx is _BY and _NOT_THE_GIVER.search(lowered, max(lo, m.start() - 15), m.start()):
                 continue
             people = find_people(text, m.end(), min(hi, m.end() + 60))
             if people and people[0][0] - m.end() <= 3:
@@ -346,7 +349,7 @@ def _given_follows(text: str, lo: int, hi: int, lowered: str, max_sentences: int
         end = brk.start() if brk else hi
         if end > pos:
             seen += 1
-            if seen > max_sentences or _DRUG_NAME.search(text, pos, end) or _OTHER_DRUG_BETWEEN.search(text, pos, end):
+            if seen > max_sentences or _DRUG_NAME.search(text, pos, end) or _OTHER_DRUG_BETWEEN.search(lowered, pos, end):
                 return False  # another B12 mention's event, or another medication's ("Vaccines: Tdap given IM")
             cues = _cues(text, pos, end, lowered)
             if cues & {"declined", "held"}:
@@ -363,7 +366,7 @@ def _given_follows(text: str, lo: int, hi: int, lowered: str, max_sentences: int
 
 def _says_how(text: str, lo: int, hi: int, lowered: str) -> bool:
     """Route, site, amount, "today" or "by ...": how an administration in text[lo:hi] was given."""
-    return bool(_route(lowered, lo, hi, lo) or _site(text, lo, hi, lo) or _dose(text, lo, hi, lo)
+    return bool(_route(lowered, lo, hi, lo) or _site(text, lo, hi, lo) or _dose(lowered, lo, hi, lo)
                 or re.search(r"\btoday\b|\bby\s+\w", text[lo:hi], I))
 
 
@@ -480,12 +483,12 @@ def read_mention(text: str, m: Mention, lowered: str | None = None) -> Mention:
     s0, s1 = m.sentence
     a: dict = {}
     near = m.start - 40
-    site_in, lot_in, giver_in = _finders_once(text, m.end)
+    site_in, lot_in, giver_in = _finders_once(text, lowered, m.end)
     # Attributes of this mention: its sentence first, then the rest of its block up to a sentence about
     # another B12 mention (that sentence's dose is its own).
     for rng in ((s0, s1), (lo, max(s1, _own_block_end(text, s1, hi, _DRUG_NAME)))):
         if "dose" not in a:
-            d = _dose(text, rng[0], rng[1], m.end, near)
+            d = _dose(lowered, rng[0], rng[1], m.end, near)
             # A concentration alone ("methylcobalamin 5 mg/mL") is the dose only when no volume follows.
             if d and not (rng[1] == s1 and _PER_ML.match(text, d[1])):
                 a["dose"] = d[2]
@@ -532,7 +535,7 @@ def read_mention(text: str, m: Mention, lowered: str | None = None) -> Mention:
     return m
 
 
-def _finders_once(text: str, anchor: int):
+def _finders_once(text: str, lowered: str, anchor: int):
     """Site, lot and giver finders for one mention, each run once per range: the sentence, the window
     and the mention's own block often coincide."""
 
@@ -546,7 +549,7 @@ def _finders_once(text: str, anchor: int):
 
     @lru_cache(maxsize=None)
     def giver_in(lo: int, hi: int):
-        return _administered_by(text, lo, hi)
+        return _administered_by(text, lowered, lo, hi)
 
     return site_in, lot_in, giver_in
 

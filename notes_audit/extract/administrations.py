@@ -15,25 +15,38 @@ from functools import lru_cache
 
 from notes_audit.evidence.model import Administration, Person
 from notes_audit.extract.people import find_people
+from notes_audit.extract.rulefiles import compile_lowered, lower_same_length
 
 I = re.IGNORECASE
 
-_DOSE_VOLUME = re.compile(
+
+def _lowered(pattern: str) -> re.Pattern[str]:
+    """A case-insensitive pattern compiled for the note's same-length lower-cased text: matched
+    case-sensitively there, it is several times faster than with IGNORECASE on the note."""
+    rx = compile_lowered(pattern)
+    if rx is None:
+        raise ValueError(f"pattern sees case, it cannot run on lower-cased text: {pattern[:60]!r}")
+    return rx
+
+
+# Doses and who gave it are read from the lower-cased text.
+_DOSE_VOLUME = _lowered(
     r"(?P<vol>\d+(?:\.\d+)?)\s*(?:ml|cc)\s*[(\[]?\s*(?:of\s+)?(?:the\s+)?(?:[a-z\- ]{0,30}?)\s*"
-    r"(?P<conc>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<unit>mcg|µg|μg|ug|mg)\s*/\s*(?:1\s*)?ml", I)
-_CONC_THEN_VOLUME = re.compile(
+    r"(?P<conc>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<unit>mcg|µg|μg|ug|mg)\s*/\s*(?:1\s*)?ml")
+_CONC_THEN_VOLUME = _lowered(
     r"(?P<conc>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<unit>mcg|µg|μg|ug|mg)\s*/\s*(?:1\s*)?ml"
-    r"[^.]{0,40}?(?:\b(?:inject|give|gave|administer(?:ed)?|dose|amount|volume)\s*:?\s*)?(?P<vol>\d+(?:\.\d+)?)\s*(?:ml|cc)\b", I)
-_DOSE = re.compile(
+    r"[^.]{0,40}?(?:\b(?:inject|give|gave|administer(?:ed)?|dose|amount|volume)\s*:?\s*)?(?P<vol>\d+(?:\.\d+)?)\s*(?:ml|cc)\b")
+_DOSE = _lowered(
     r"(?<![\d.])(?P<val>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|\.\d+)\s*(?P<unit>mcg|µg|μg|ug|micrograms?|mg|milligrams?)\b"
-    r"(?!\s*/\s*(?:kg|day|d\b|week|wk))", I)
+    r"(?!\s*/\s*(?:kg|day|d\b|week|wk))")
+# Case-insensitive, written in lower case: they run on the lower-cased text.
 _ROUTE_PATTERNS = [
-    ("IM", re.compile(r"\bI\.?M\.?(?![a-z])|intramuscular(?:ly)?|\bIMI\b", re.I)),
-    ("SC", re.compile(r"\bS\.?[CQ]\.?(?![a-z])|\bsub[\s-]?q\b|\bsubq\b|sub[\s-]?cut(?:aneous(?:ly)?)?|\bdeep\s+s\.?c\b|subcutaneous(?:ly)?", re.I)),
-    ("IV", re.compile(r"\bI\.?V\.?(?![a-z])|intravenous(?:ly)?", re.I)),
-    ("SL", re.compile(r"\bS\.?L\.?(?![a-z])|sublingual(?:ly)?|under\s+the\s+tongue", re.I)),
-    ("nasal", re.compile(r"\b(?:intra)?nasal(?:ly)?\b|nasal\s+spray|nascobal", re.I)),
-    ("PO", re.compile(r"\bP\.?O\.?(?![a-z])|\bby\s+mouth\b|\boral(?:ly)?\b|\btabs?\b|\btablets?\b|\bcapsules?\b|\bgumm(?:y|ies)\b", re.I)),
+    ("IM", _lowered(r"\bi\.?m\.?(?![a-z])|intramuscular(?:ly)?|\bimi\b")),
+    ("SC", _lowered(r"\bs\.?[cq]\.?(?![a-z])|\bsub[\s-]?q\b|\bsubq\b|sub[\s-]?cut(?:aneous(?:ly)?)?|\bdeep\s+s\.?c\b|subcutaneous(?:ly)?")),
+    ("IV", _lowered(r"\bi\.?v\.?(?![a-z])|intravenous(?:ly)?")),
+    ("SL", _lowered(r"\bs\.?l\.?(?![a-z])|sublingual(?:ly)?|under\s+the\s+tongue")),
+    ("nasal", _lowered(r"\b(?:intra)?nasal(?:ly)?\b|nasal\s+spray|nascobal")),
+    ("PO", _lowered(r"\bp\.?o\.?(?![a-z])|\bby\s+mouth\b|\boral(?:ly)?\b|\btabs?\b|\btablets?\b|\bcapsules?\b|\bgumm(?:y|ies)\b")),
 ]
 _UNCHECKED = re.compile(r"(?:\[\s*\]|☐|\(\s*\)|_{2,})\s*$")
 _SITE = re.compile(
@@ -42,14 +55,14 @@ _SITE = re.compile(
     r"(?:upper\s+)?(?:outer\s+)?(?:arm|thigh)|buttock|hip|abdomen|abd\b|upper\s+outer\s+quadrant)"
     r"(?:\s*(?:muscle)?\s*[,(]?\s*(?P<side2>left|right|\bL\b|\bR\b|lt|rt)\b\)?)?", I)
 _LOT = re.compile(r"\blot\s*(?:#|no\.?|number|num)?\s*[:#]?\s*(?P<lot>[A-Z0-9][A-Z0-9\-]{2,})", I)
-_PATIENT_SUPPLIED = re.compile(
+_PATIENT_SUPPLIED = _lowered(
     r"(?:patient|pt|she|he|they)(?:'s)?\s+(?:brought|supplied|provided|brings)\s+(?:in\s+)?(?:(?:his|her|their|own|the)\s+)*(?:own\s+)?"
     r"|\bown\s+(?:supply|vial|medication|b12|cyanocobalamin|syringe)|patient[\s-]supplied|pt[\s-]supplied|"
     r"supplied\s+by\s+(?:the\s+)?(?:patient|pt)|from\s+(?:home|(?:his|her|their)\s+(?:own\s+)?(?:supply|pharmacy))|"
-    r"brought\s+from\s+home|(?:patient|pt)\s+provided\s+(?:medication|drug|vial)", I)
-_GIVEN_BY = re.compile(r"(?:given|administered|injected|performed|done|admin(?:istered)?)\s*(?:by|per)\s*:?\s*", I)
-_BY = re.compile(r"\bby\s+(?:the\s+)?", I)  # "given L deltoid by Jane Doe, RN"
-_STAFF_LABEL = re.compile(r"\b(?:nurse|ma|administering\s+(?:staff|nurse|clinician)|staff|given\s+by|administered\s+by)\s*:\s*", I)
+    r"brought\s+from\s+home|(?:patient|pt)\s+provided\s+(?:medication|drug|vial)")
+_GIVEN_BY = _lowered(r"(?:given|administered|injected|performed|done|admin(?:istered)?)\s*(?:by|per)\s*:?\s*")
+_BY = _lowered(r"\bby\s+(?:the\s+)?")  # "given L deltoid by Jane Doe, RN"
+_STAFF_LABEL = _lowered(r"\b(?:nurse|ma|administering\s+(?:staff|nurse|clinician)|staff|given\s+by|administered\s+by)\s*:\s*")
 
 # Status cues, strongest first within a tier. Lookbehinds come after the leading \b, so that the
 # alternatives share it: the regex engine then tests it once per position, not once per alternative.
@@ -79,6 +92,8 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                            r"\bf/u\b|\bfollow[\s-]?up\b|\brtc\b|\bresume\b|\bupcoming\b|\bnext\s+(?:week|month)|\bre-?schedul\w*|\bcome\s+back\b|"
                            r"\bthen\s+(?:monthly|weekly|daily|every|q\.?\s*(?:month|week|day|\d))|\bx\s*\d+\s*(?:doses?|weeks?|wks?|days?)?\s*,?\s*then\b", I)),
 ]
+# The same cues for the lower-cased text, where they do not see case (the MAR initials in "given" do).
+_STATUS_CUES_LOWERED = {status: compile_lowered(rx.pattern) for status, rx in _STATUS_CUES}
 _WEAK_HISTORICAL = re.compile(r"\bon\s+(?:(?:lifelong|monthly|weekly|daily|maintenance|regular|oral|im|chronic)\s+)*(?:vitamin\s+|vit\.?\s*)?"
                               r"(?:b-?12|\w*cobalamin|injections?|shots?)\b|\btakes?\b|\btaking\b|\bon\s+(?:oral|sublingual|monthly|weekly|daily)\b|\bcurrently\s+on\b|\bdaily\b|\bqd\b|\bonce\s+daily\b", I)
 _STRONG_GIVEN_TODAY = re.compile(r"\b(?:given|administered|injected)\s+(?:today|in\s+(?:the\s+)?(?:clinic|office))|"
@@ -165,25 +180,26 @@ _OTHER_DRUG = (
     r"testosterone|cypionate|enanthate|medroxyprogesterone|depo(?:-provera)?|ketorolac|toradol|ceftriaxone|rocephin|"
     r"kenalog|triamcinolone|dexamethasone|decadron|methylprednisolone|solu-medrol|epinephrine|"
     r"vaccines?|tdap|td|influenza|flu|hpv|mmr|pneumo\w*|prevnar|shingrix|covid\w*|hep(?:atitis)?\s*[ab])\b")
-_OTHER_DRUG_BEFORE = re.compile(_OTHER_DRUG + r"(?:\s+(?:tabs?|tablets?|caps?|capsules?|er|xr|sr|hcl|sodium))?[\s:,(]*$", I)
+_OTHER_DRUG_BEFORE = _lowered(_OTHER_DRUG + r"(?:\s+(?:tabs?|tablets?|caps?|capsules?|er|xr|sr|hcl|sodium))?[\s:,(]*$")
 # Another medication named between the B12 mention and a dose after it: "... start duloxetine 30 mg then 60 mg".
-_OTHER_DRUG_BETWEEN = re.compile(_OTHER_DRUG, I)
+_OTHER_DRUG_BETWEEN = _lowered(_OTHER_DRUG)
 
 
-def _another_drugs(text: str, start: int, anchor: int) -> bool:
+def _another_drugs(lowered: str, start: int, anchor: int) -> bool:
     """Does the amount at `start` belong to another medication: named right before it, or named between
-    the B12 mention (`anchor`) and an amount that follows it?"""
-    return bool(_OTHER_DRUG_BEFORE.search(text, max(0, start - 40), start)
-                or (start > anchor and _OTHER_DRUG_BETWEEN.search(text, anchor, start)))
+    the B12 mention (`anchor`) and an amount that follows it? (Read from the lower-cased text.)"""
+    return bool(_OTHER_DRUG_BEFORE.search(lowered, max(0, start - 40), start)
+                or (start > anchor and _OTHER_DRUG_BETWEEN.search(lowered, anchor, start)))
 
 
-def _dose(text: str, lo: int, hi: int, anchor: int, not_before: int | None = None
+def _dose(lowered: str, lo: int, hi: int, anchor: int, not_before: int | None = None
           ) -> tuple[int, int, tuple[float, str]] | None:
-    seg = text[lo:hi]
+    """The dose written nearest the drug, read from the note's lower-cased text."""
+    seg = lowered[lo:hi]
     for rx in (_DOSE_VOLUME, _CONC_THEN_VOLUME):
         cands = []
         for m in rx.finditer(seg):
-            if _another_drugs(text, lo + m.start(), anchor):
+            if _another_drugs(lowered, lo + m.start(), anchor):
                 continue  # "Testosterone cypionate 200 mg/mL: 0.5 mL" is not the B12 dose
             conc = float(m.group("conc").replace(",", ""))
             unit = m.group("unit").lower()
@@ -194,7 +210,7 @@ def _dose(text: str, lo: int, hi: int, anchor: int, not_before: int | None = Non
             return best
     cands = []
     for m in _DOSE.finditer(seg):
-        if _another_drugs(text, lo + m.start(), anchor):
+        if _another_drugs(lowered, lo + m.start(), anchor):
             continue  # "lisinopril 20 mg daily" in the same paragraph is that drug's dose
         unit = m.group("unit").lower()
         unit = "mg" if unit.startswith(("mg", "milli")) else "mcg"
@@ -205,11 +221,12 @@ def _dose(text: str, lo: int, hi: int, anchor: int, not_before: int | None = Non
     return _nearest(cands, anchor, not_before)
 
 
-def _route(text: str, lo: int, hi: int, anchor: int, not_before: int | None = None) -> tuple[int, int, str] | None:
+def _route(lowered: str, lo: int, hi: int, anchor: int, not_before: int | None = None) -> tuple[int, int, str] | None:
+    """The route written nearest the drug, read from the note's lower-cased text."""
     cands = []
     for route, rx in _ROUTE_PATTERNS:
-        for m in rx.finditer(text, lo, hi):
-            if _UNCHECKED.search(text, max(lo, m.start() - 6), m.start()):
+        for m in rx.finditer(lowered, lo, hi):
+            if _UNCHECKED.search(lowered, max(lo, m.start() - 6), m.start()):
                 continue  # "[ ] SC" is an unticked template box
             cands.append((m.start(), m.end(), route))
     return _nearest(cands, anchor, not_before)
@@ -228,14 +245,15 @@ def _site(text: str, lo: int, hi: int, anchor: int) -> tuple[int, int, str] | No
     return _nearest(cands, anchor)
 
 
-_NOT_THE_GIVER = re.compile(r"(?:rx|ordered|prescribed|referred|signed|reviewed|supervised|seen|per|cosigned|approved|filled)\s*$", I)
+_NOT_THE_GIVER = _lowered(r"(?:rx|ordered|prescribed|referred|signed|reviewed|supervised|seen|per|cosigned|approved|filled)\s*$")
 _AUXILIARY = {"RN", "LPN", "LVN", "MA", "CMA", "RMA", "CCMA", "CNA"}
 
 
-def _administered_by(text: str, lo: int, hi: int) -> Person | None:
+def _administered_by(text: str, lowered: str, lo: int, hi: int) -> Person | None:
+    """Who gave it: the person after "given by", "Nurse:" or "by" (labels read from the lower-cased text)."""
     for rx in (_GIVEN_BY, _STAFF_LABEL, _BY):
-        for m in rx.finditer(text, lo, hi):
-            if rx is _BY and _NOT_THE_GIVER.search(text, max(lo, m.start() - 15), m.start()):
+        for m in rx.finditer(lowered, lo, hi):
+            if rx is _BY and _NOT_THE_GIVER.search(lowered, max(lo, m.start() - 15), m.start()):
                 continue
             people = find_people(text, m.end(), min(hi, m.end() + 60))
             if people and people[0][0] - m.end() <= 3:
@@ -257,12 +275,14 @@ def _auxiliary_in(text: str, lo: int, hi: int) -> Person | None:
     return None
 
 
-def _cues(text: str, lo: int, hi: int) -> set[str]:
+def _cues(text: str, lo: int, hi: int, lowered: str) -> set[str]:
     """Statuses whose cue words appear in text[lo:hi]; a cue behind an unticked box ("[ ] Refused") is
-    a template option not chosen."""
+    a template option not chosen. `lowered` is `lower_same_length(text)`."""
     out = set()
     for status, rx in _STATUS_CUES:
-        for m in rx.finditer(text, lo, hi):
+        lowered_rx = _STATUS_CUES_LOWERED[status]
+        matches = lowered_rx.finditer(lowered, lo, hi) if lowered_rx is not None else rx.finditer(text, lo, hi)
+        for m in matches:
             if not _UNCHECKED.search(text, max(lo, m.start() - 6), m.start()):
                 out.add(status)
                 break
@@ -320,7 +340,7 @@ def _own_block_end(text: str, lo: int, hi: int, drug_word: re.Pattern[str] = _DR
     return hi
 
 
-def _given_follows(text: str, lo: int, hi: int, max_sentences: int = 2) -> bool:
+def _given_follows(text: str, lo: int, hi: int, lowered: str, max_sentences: int = 2) -> bool:
     """Does one of the next sentences report this administration ("Given 1.5 mL IM L deltoid.")?
     It must say given and how (route, site or amount); a sentence naming a drug again is that
     mention's own event, and ends the search."""
@@ -329,14 +349,14 @@ def _given_follows(text: str, lo: int, hi: int, max_sentences: int = 2) -> bool:
         end = brk.start() if brk else hi
         if end > pos:
             seen += 1
-            if seen > max_sentences or _DRUG_NAME.search(text, pos, end) or _OTHER_DRUG_BETWEEN.search(text, pos, end):
+            if seen > max_sentences or _DRUG_NAME.search(text, pos, end) or _OTHER_DRUG_BETWEEN.search(lowered, pos, end):
                 return False  # another B12 mention's event, or another medication's ("Vaccines: Tdap given IM")
-            cues = _cues(text, pos, end)
+            cues = _cues(text, pos, end, lowered)
             if cues & {"declined", "held"}:
                 return False
             if _CHARTED.search(text, pos, end):
                 return True
-            if (_ADMIN_VERB.search(text, pos, end) and "given" in cues and _says_how(text, pos, end)
+            if (_ADMIN_VERB.search(text, pos, end) and "given" in cues and _says_how(text, pos, end, lowered)
                     and not _FUTURE_OR_PAST.search(text, pos, end)):
                 return True
         if brk:
@@ -344,9 +364,9 @@ def _given_follows(text: str, lo: int, hi: int, max_sentences: int = 2) -> bool:
     return False
 
 
-def _says_how(text: str, lo: int, hi: int) -> bool:
+def _says_how(text: str, lo: int, hi: int, lowered: str) -> bool:
     """Route, site, amount, "today" or "by ...": how an administration in text[lo:hi] was given."""
-    return bool(_route(text, lo, hi, lo) or _site(text, lo, hi, lo) or _dose(text, lo, hi, lo)
+    return bool(_route(lowered, lo, hi, lo) or _site(text, lo, hi, lo) or _dose(lowered, lo, hi, lo)
                 or re.search(r"\btoday\b|\bby\s+\w", text[lo:hi], I))
 
 
@@ -355,14 +375,14 @@ _TO_BE_GIVEN = re.compile(r"\b(?:to|will|shall|should)\s+be\s+(?:given|administe
 _INJECTION_WORD = re.compile(r"\binj(?:ection)?s?\b|\bshots?\b|\bdose\b", I)
 
 
-def _injection_today(text: str, pos: int, reach: int = 1500) -> str | None:
+def _injection_today(text: str, pos: int, lowered: str, reach: int = 1500) -> str | None:
     """What happened to today's injection, said later without naming the drug ("Injection held d/t acute
     illness - not given."): the first such sentence with a given, held or declined cue and no past or future."""
     start = pos
     for brk in [*_SENTENCE_BREAK.finditer(text, pos, min(len(text), pos + reach)), None]:
         end = brk.start() if brk else min(len(text), pos + reach)
         if end > start and _INJECTION_WORD.search(text, start, end) and not _DRUG_NAME.search(text, start, end):
-            cues = _cues(text, start, end)
+            cues = _cues(text, start, end, lowered)
             said_today = re.search(r"\btoday\b", text[start:end], I)
             for status in ("declined", "held", "given"):
                 if status in cues and (said_today and status != "given" or
@@ -382,7 +402,7 @@ def _not_an_event(text: str, m: Mention) -> bool:
                 or _NOT_AN_EVENT_AFTER.match(text[m.end:min(s1, m.end + 40)]))
 
 
-def _planned_just_before(text: str, m: Mention) -> bool:
+def _planned_just_before(text: str, m: Mention, lowered: str) -> bool:
     """A future cue right before the drug, with no report of giving between it and the clause's end."""
     s0, s1 = m.sentence
     before = _FUTURE_JUST_BEFORE.search(text[max(s0, m.start - 50):m.start])
@@ -390,16 +410,17 @@ def _planned_just_before(text: str, m: Mention) -> bool:
         return False
     clause_end = min((i for i in (text.find(c, m.end, s1) for c in ".;\n") if i != -1), default=s1)
     between = text[max(s0, m.start - 50) + before.start():m.start]
-    return not (_cues(between, 0, len(between)) & {"given"} or _cues(text, m.end, clause_end) & {"given"})
+    return not (_cues(between, 0, len(between), lower_same_length(between)) & {"given"}
+                or _cues(text, m.end, clause_end, lowered) & {"given"})
 
 
-def _status(text: str, m: Mention) -> str | None:
+def _status(text: str, m: Mention, lowered: str) -> str | None:
     """Status from the mention's own sentence first; then the rest of its block; then its section.
     None when the mention is not an event (a condition, an option, a charge line, someone else's)."""
     s0, s1 = m.sentence
     if _SOMEONE_ELSE.search(text[max(s0, m.start - 60):m.start]):
         return None
-    cues = _cues(text, max(s0, m.start - 120), min(s1, m.end + 160))
+    cues = _cues(text, max(s0, m.start - 120), min(s1, m.end + 160), lowered)
     in_history_section = m.section in _HISTORY_SECTIONS
     if in_history_section and not _STRONG_GIVEN_TODAY.search(text, s0, s1):
         cues.discard("given")
@@ -409,7 +430,7 @@ def _status(text: str, m: Mention) -> str | None:
     if "given" in cues:
         if "historical" in cues and not _STRONG_GIVEN_TODAY.search(text, s0, s1):
             return "historical"  # "last given 3/1"
-        if _planned_just_before(text, m):
+        if _planned_just_before(text, m, lowered):
             return "planned"  # "...tolerated well, we will continue the cyanocobalamin weekly"
         return "given"
     if "historical" in cues:
@@ -418,12 +439,12 @@ def _status(text: str, m: Mention) -> str | None:
     para = text.rfind("\n\n", 0, s0)
     if not in_history_section and _CHARTED.search(text, max(para + 2 if para != -1 else 0, s0 - 120), s0):
         return "given"
-    block = _cues(text, s1, m.window[1])
+    block = _cues(text, s1, m.window[1], lowered)
     for status in ("declined", "held"):
         if status in block:
             return status
     # "Order: cyanocobalamin 1500 mcg IM monthly. Given 1.5 mL IM L deltoid." is one event, given today.
-    if not in_history_section and _given_follows(text, s1, m.window[1]):
+    if not in_history_section and _given_follows(text, s1, m.window[1], lowered):
         return "given"
     if _not_an_event(text, m):
         return None
@@ -455,22 +476,24 @@ def _status(text: str, m: Mention) -> str | None:
     return "historical" if m.attrs.get("route") in ("PO", "SL", "nasal") else "planned"
 
 
-def read_mention(text: str, m: Mention) -> Mention:
+def read_mention(text: str, m: Mention, lowered: str | None = None) -> Mention:
+    """Read a mention's attributes and status. `lowered` is `lower_same_length(text)` when the caller has it."""
+    lowered = lower_same_length(text) if lowered is None else lowered
     lo, hi = m.window
     s0, s1 = m.sentence
     a: dict = {}
     near = m.start - 40
-    site_in, lot_in, giver_in = _finders_once(text, m.end)
+    site_in, lot_in, giver_in = _finders_once(text, lowered, m.end)
     # Attributes of this mention: its sentence first, then the rest of its block up to a sentence about
     # another B12 mention (that sentence's dose is its own).
     for rng in ((s0, s1), (lo, max(s1, _own_block_end(text, s1, hi, _DRUG_NAME)))):
         if "dose" not in a:
-            d = _dose(text, rng[0], rng[1], m.end, near)
+            d = _dose(lowered, rng[0], rng[1], m.end, near)
             # A concentration alone ("methylcobalamin 5 mg/mL") is the dose only when no volume follows.
             if d and not (rng[1] == s1 and _PER_ML.match(text, d[1])):
                 a["dose"] = d[2]
         if "route" not in a:
-            r = _route(text, rng[0], rng[1], m.end, near)
+            r = _route(lowered, rng[0], rng[1], m.end, near)
             if r:
                 a["route"] = r[2]
         if "site" not in a:
@@ -487,19 +510,19 @@ def read_mention(text: str, m: Mention) -> Mention:
                 a["administered_by"] = who
     # From 300 characters before the mention to the end of its window (which holds the sentence, so one
     # search stands for the sentence's and the window's).
-    if _PATIENT_SUPPLIED.search(text, max(0, min(s0, m.start - 300)), hi):
+    if _PATIENT_SUPPLIED.search(lowered, max(0, min(s0, m.start - 300)), hi):
         a["patient_supplied"] = True
     if m.drug != "cyanocobalamin" and re.search(r"nascobal", text[m.start:m.end], I):
         a["route"] = "nasal"
     m.attrs = a
     end = _own_block_end(text, s1, hi)
     a["documented_here"] = bool(site_in(s0, end) or lot_in(s0, end) or giver_in(s0, end))
-    status = _status(text, m)
+    status = _status(text, m, lowered)
     # The visit's purpose ("Pt here for cyanocobalamin 1000 mcg IM.") is today's event: its status comes
     # from what the note says happened, here or in the drug mentions of the day (see merge).
     if status not in ("given", "declined", "held") and is_visit_reason(text, m):
         status = "visit_reason"
-        a["today"] = _injection_today(text, m.end)
+        a["today"] = _injection_today(text, m.end, lowered)
     m.attrs["status"] = status
     near_lo, near_hi = max(s0, m.start - 60), min(s1, m.end + 120)
     if status == "given" and _REGIMEN.search(text, m.end, near_hi):
@@ -512,7 +535,7 @@ def read_mention(text: str, m: Mention) -> Mention:
     return m
 
 
-def _finders_once(text: str, anchor: int):
+def _finders_once(text: str, lowered: str, anchor: int):
     """Site, lot and giver finders for one mention, each run once per range: the sentence, the window
     and the mention's own block often coincide."""
 
@@ -526,7 +549,7 @@ def _finders_once(text: str, anchor: int):
 
     @lru_cache(maxsize=None)
     def giver_in(lo: int, hi: int):
-        return _administered_by(text, lo, hi)
+        return _administered_by(text, lowered, lo, hi)
 
     return site_in, lot_in, giver_in
 

@@ -16,7 +16,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-from notes_audit.extract.rulefiles import compile_pattern, load_yaml
+from notes_audit.extract.rulefiles import compile_lowered, compile_pattern, load_yaml, lower_same_length
 from notes_audit.extract.targets import Target
 
 with warnings.catch_warnings():
@@ -39,6 +39,8 @@ DEFAULT_SCOPE = {"FORWARD": 12, "BACKWARD": 6, "BIDIRECTIONAL": 8}
 class CompiledRule:
     rule: ConTextRule
     regex: re.Pattern[str]
+    # The same rule for the lower-cased text (much faster), when its pattern does not see case.
+    lowered_regex: re.Pattern[str] | None = None
 
     def allows(self, category: str) -> bool:
         cat = category.upper()  # medspaCy upper-cases rule types
@@ -65,13 +67,18 @@ class ConTextAsserter:
         self.section_statuses = section_statuses or {}
         self.section_temporality = section_temporality or {}
 
-    def modifiers(self, text: str, start: int, end: int) -> tuple[list[Modifier], list[tuple[int, int]]]:
-        """Trigger and terminator matches inside text[start:end] (absolute offsets)."""
+    def modifiers(self, text: str, start: int, end: int, lowered: str | None = None
+                  ) -> tuple[list[Modifier], list[tuple[int, int]]]:
+        """Trigger and terminator matches inside text[start:end] (absolute offsets). `lowered` is
+        `lower_same_length(text)` when the caller has it."""
         chunk = text[start:end]
+        lowered_chunk = lowered[start:end] if lowered is not None else lower_same_length(chunk)
         found, pseudo, terms = [], [], []
         for cr in self.rules:
             direction = cr.rule.direction
-            for m in cr.regex.finditer(chunk):
+            matches = (cr.lowered_regex.finditer(lowered_chunk) if cr.lowered_regex is not None
+                       else cr.regex.finditer(chunk))
+            for m in matches:
                 if m.end() == m.start():
                     continue
                 # A trigger ends at its last word: a pattern's trailing space must not make it "nearer".
@@ -166,7 +173,8 @@ def default_asserter() -> ConTextAsserter:
             rule = ConTextRule(pattern=None, **kwargs)
         if rule.category not in STATUS_OF_CATEGORY and rule.direction not in ("TERMINATE", "PSEUDO"):
             raise ValueError(f"context_rules.yaml: unknown category {rule.category!r}")
-        compiled.append(CompiledRule(rule, compile_pattern(d, "context_rules.yaml")))
+        regex = compile_pattern(d, "context_rules.yaml")
+        compiled.append(CompiledRule(rule, regex, compile_lowered(regex.pattern)))
     return ConTextAsserter(compiled, section_statuses, section_temporality)
 
 

@@ -129,7 +129,7 @@ class EvidenceBuilder:
             k = sentence_index(sent_starts, t.start)
             if k not in mod_cache:
                 s0, s1 = sentences[k]
-                mod_cache[k] = self.asserter.modifiers(text, s0, s1)
+                mod_cache[k] = self.asserter.modifiers(text, s0, s1, lowered)
             mods, terms = mod_cache[k]
             if ignore_negation:  # "IF antibody negative" is a result, not a negated mention
                 mods = [m for m in mods if m.rule.rule.category != "NEGATED_EXISTENCE"]
@@ -181,7 +181,7 @@ class EvidenceBuilder:
             drug = t.value if t.kind == "DRUG" else "b12_unspecified"
             sec = section_at(t.start)
             window = (sent[0], max(_paragraph_end(text, t.end, sec_starts), sent[1]))
-            mentions.append(adm.read_mention(text, adm.Mention(drug, t.start, t.end, sent, window, sec)))
+            mentions.append(adm.read_mention(text, adm.Mention(drug, t.start, t.end, sent, window, sec), lowered))
         for a in adm.merge(text, mentions):
             a.dose_value = _number(a.dose_value)
             ev.administrations.append(a)

@@ -29,7 +29,11 @@ _FLAT = re.compile(r",(?<=[.:;!?],)(?<![A-Za-z]\.[A-Za-z]\.,)\s+|,\s{2,}(?=(?:\d
 # Line breaks: a blank line always splits; a single newline splits unless the line was hard-wrapped
 # mid-sentence (previous line long and not ending in punctuation, next line starting lower-case).
 _NEWLINE = re.compile(r"\n")
-_WRAP = re.compile(r"(?<=[^\s.:;!?|])[ \t]*\n(?=[a-z])")
+# A wrap is a newline before a lower-case letter, after a line whose last visible character is not
+# punctuation. The regex finds the newline (a literal: the engine jumps from one to the next); the
+# line's end is checked in Python (a leading lookbehind made the engine try every position).
+_WRAP_NEWLINE = re.compile(r"\n(?=[a-z])")
+_NOT_WRAPPED_AFTER = frozenset(".:;!?|")
 _TABLE_ROW = re.compile(r"\|")
 
 
@@ -50,9 +54,12 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
     # Every line break is a cut, except a hard wrap inside a sentence: a long line not ending in
     # punctuation, followed by a line starting in lower case (found by one regex, checked one by one).
     cuts.update(m.end() for m in _NEWLINE.finditer(text))
-    for m in _WRAP.finditer(text):
-        line_start = text.rfind("\n", 0, m.start()) + 1
-        prev = text[line_start:m.start()]
+    for m in _WRAP_NEWLINE.finditer(text):
+        line_end = _wrapped_line_end(text, m.start())
+        if line_end is None:
+            continue
+        line_start = text.rfind("\n", 0, line_end) + 1
+        prev = text[line_start:line_end]
         if len(prev) >= 45 and not _TABLE_ROW.search(prev):
             cuts.discard(m.end())
     ordered = sorted(cuts)
@@ -67,6 +74,17 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
         if e > a:
             spans.append((a, e))
     return spans
+
+
+def _wrapped_line_end(text: str, newline: int) -> int | None:
+    """Where the line before `newline` ends, trailing blanks and tabs left out; None when it ends in
+    punctuation or whitespace (or is empty), so the newline is no hard wrap."""
+    end = newline
+    while end > 0 and text[end - 1] in " \t":
+        end -= 1
+    if end == 0 or text[end - 1].isspace() or text[end - 1] in _NOT_WRAPPED_AFTER:
+        return None
+    return end
 
 
 @Language.factory("notes_audit_sentences", default_config={})

@@ -41,7 +41,7 @@ def cli(extractor, monkeypatch):
     import notes_audit.extract.pipeline
 
     # Every Extractor builds its pipeline through this function: hand them the session's.
-    monkeypatch.setattr(notes_audit.extract.pipeline, "build_pipeline", lambda: extractor.nlp)
+    monkeypatch.setattr(notes_audit.extract.pipeline, "build_pipeline", lambda tokenizer="clinical": extractor.nlp)
     from notes_audit.cli.app import app
 
     def run(*args: str) -> Run:

@@ -21,6 +21,7 @@ from notes_audit.errors import InputError
 # A line longer than this is not a line-oriented text file (or it has no newlines at all);
 # refusing it bounds memory on multi-GB binary files.
 MAX_LINE_CHARS = 128 * 1024 * 1024
+_BLOCK_BYTES = 1 << 16  # 64 KB: decoding in blocks pays off long before this; memory stays flat
 
 _BOMS = (  # UTF-32 first: its little-endian mark starts with the UTF-16 one
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -99,6 +100,17 @@ def decode_document(data: bytes, file: str) -> DecodedDocument:
     return DecodedDocument(clean_text(text), encoding, fallback, "\x00" in text)
 
 
+def _split_lines(block):
+    """Lines of a block (str or bytes) cut after each newline only, newlines kept: the other
+    characters `splitlines` breaks on (form feed, U+2028 ...) belong to a field's text."""
+    newline = "\n" if isinstance(block, str) else b"\n"
+    parts = block.split(newline)
+    for part in parts[:-1]:
+        yield part + newline
+    if parts[-1]:
+        yield parts[-1]
+
+
 @dataclass(slots=True)
 class TextLines:
     """Decoded lines of a binary stream, line endings kept, NULs removed.
@@ -117,31 +129,54 @@ class TextLines:
 
     def __iter__(self) -> Iterator[str]:
         for line in self._raw_lines():
-            for piece in _BARE_CR.split(line) if "\r" in line else (line,):
+            # Only a CR not followed by LF splits; most CSV lines end in CRLF and need no regex.
+            bare_cr = "\r" in (line[:-2] if line.endswith("\r\n") else line)
+            for piece in _BARE_CR.split(line) if bare_cr else (line,):
                 if not piece:
                     continue
                 self.line_number += 1
-                if "\x00" in piece and self.first_nul_line is None:
-                    self.first_nul_line = self.line_number
-                yield clean_text(piece)
+                if "\x00" in piece:
+                    if self.first_nul_line is None:
+                        self.first_nul_line = self.line_number
+                    piece = piece.replace("\x00", "")
+                # No surrogate check: bytes decoded here (UTF-8, cp1252, UTF-16/32 strictly) cannot
+                # yield lone surrogates; only JSON escapes can, and the JSON reader cleans those.
+                yield piece
 
     def _raw_lines(self) -> Iterator[str]:
         if self.encoding in ("utf-16", "utf-32"):
             yield from self._wide_lines()
             return
+        # Whole blocks of lines are decoded at once (per-line `readline` + decode cost more than the
+        # CSV parsing); a block that is not clean UTF-8 is decoded line by line, to name the line.
         first = True
+        carry = b""
         while True:
-            raw = self.stream.readline(MAX_LINE_CHARS + 1)
-            if not raw:
-                return
-            if len(raw) > MAX_LINE_CHARS:
-                self._too_long()
-            if first and raw.startswith(codecs.BOM_UTF8):
-                raw = raw[len(codecs.BOM_UTF8):]
+            block = self.stream.read(_BLOCK_BYTES)
+            if first and block.startswith(codecs.BOM_UTF8):
+                block = block[len(codecs.BOM_UTF8):]
             first = False
+            data = carry + block
+            cut = data.rfind(b"\n") + 1 if block else len(data)
+            lines, carry = data[:cut], data[cut:]
+            if len(carry) > MAX_LINE_CHARS or (len(lines) > MAX_LINE_CHARS and
+                                               any(len(line) > MAX_LINE_CHARS for line in lines.split(b"\n"))):
+                self._too_long()
+            if lines:
+                try:
+                    yield from _split_lines(lines.decode("utf-8"))
+                except UnicodeDecodeError:
+                    yield from self._fallback_lines(lines)
+            if not block:
+                return
+
+    def _fallback_lines(self, lines: bytes) -> Iterator[str]:
+        done = self.line_number
+        for raw in _split_lines(lines):
             text, fallback = decode_utf8_or_cp1252(raw)
+            done += 1
             if fallback and self.first_fallback_line is None:
-                self.first_fallback_line = self.line_number + 1
+                self.first_fallback_line = done
             yield text
 
     def _wide_lines(self) -> Iterator[str]:

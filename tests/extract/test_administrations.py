@@ -203,7 +203,32 @@ def test_status_from_the_whole_visit(extractor, text, expected):
 
 # Given today or not: phrasings from many EHRs and hands (a given injection must never be missed, and
 # a plan, refusal, hold or history must never read as given).
-@pytest.mark.parametrize("text", [
+# Templates, tables and flowsheets: the drug name and the "given" may sit lines apart.
+_GIVEN_IN_TEMPLATES = [
+    'Medication: Vitamin B12\nDose: 1000 mcg\nRoute: IM\nSite: Left deltoid\nAdministered by: K. Moss, LPN\nTime: 10:42',
+    'Injection Record\nDrug: Cyanocobalamin\nStrength: 1000 mcg/mL\nAmount given: 1 mL\nRoute: IM\nSite: R deltoid\nLot: 88K2',
+    'Date | Medication | Dose | Route | Site | Given by\n03/14/2025 | Cyanocobalamin | 1000 mcg | IM | L delt | AB RN',
+    'NURSE NOTE: Pt here for B12. B12 1000mcg given IM to L deltoid. Pt tolerated without difficulty. RTC 1 month.',
+    'Procedure: Therapeutic injection (96372)\nMedication: cyanocobalamin 1,000 mcg IM\nSite: left deltoid\nPatient tolerated the procedure well.',
+    'Vitamin B-12 injection administered per protocol, 1000 mcg IM, right deltoid. Lot # C1234, exp 1/2027.',
+    'B12 injection today - given in R arm, pt tol well, no reaction after 15 min.',
+    '1) B12 deficiency - cyanocobalamin 1000 mcg IM administered in clinic today by our MA.',
+    'Pt received cyanocobalamin 1000 mcg IM in the left deltoid. No adverse reaction.',
+    'Immunizations/Injections: Cyanocobalamin 1000 mcg/mL 1 mL IM, L deltoid, given by J. Cruz, CMA.',
+    'Injection: B12 (cyanocobalamin) 1000 mcg IM\nStatus: Completed\nSite: Left deltoid',
+    'Vit B12 shot given L deltoid 1000mcg. Tolerated. Next in 4 weeks.',
+    'Administered: [x] Yes [ ] No\nMedication: Cyanocobalamin 1000 mcg\nRoute: IM\nSite: R deltoid',
+    'CYANOCOBALAMIN 1000 MCG/ML INJ - 1 ML IM X1 - ADMINISTERED 09:15 RIGHT DELTOID - LOT 22A1 - BY S. PARK RN',
+    'Today she got her B12 shot in the left arm without any problems.',
+    'Cyanocobalamin 1000mcg IM given today (L deltoid) - see MAR.',
+    'Injected 1000 mcg of vitamin B12 intramuscularly in the left upper arm.',
+    'Hydroxocobalamin 1000 mcg IM injection given into right deltoid at 11:05.',
+    'Methylcobalamin 5000 mcg SQ injection administered in the abdomen.',
+    "B12 1000 mcg IM given by RN per Dr. Lee's order; pt tolerated.",
+]
+
+
+@pytest.mark.parametrize("text", _GIVEN_IN_TEMPLATES + [
     'Vitamin B12 injection given today in left deltoid. Pt tolerated well.',
     'B12 shot administered R arm without complication.',
     'Cyanocobalamin 1,000 mcg/mL 1 mL IM x1 to L deltoid at 10:15 by S. Lee, RN.',
@@ -281,30 +306,3 @@ def test_another_injectables_dose_is_not_b12s(extractor):
             "* Methylcobalamin 1000 mcg/mL: 1 mL IM L deltoid -- given.")
     (a,) = [a for a in extractor.extract_text(text).administrations if a.status == "given"]
     assert (a.drug, a.dose_value, a.dose_unit) == ("methylcobalamin", 1000, "mcg")
-
-
-# Given today in templates, tables and flowsheets: the drug name and the "given" may sit lines apart.
-@pytest.mark.parametrize("text", [
-    'Medication: Vitamin B12\nDose: 1000 mcg\nRoute: IM\nSite: Left deltoid\nAdministered by: K. Moss, LPN\nTime: 10:42',
-    'Injection Record\nDrug: Cyanocobalamin\nStrength: 1000 mcg/mL\nAmount given: 1 mL\nRoute: IM\nSite: R deltoid\nLot: 88K2',
-    'Date | Medication | Dose | Route | Site | Given by\n03/14/2025 | Cyanocobalamin | 1000 mcg | IM | L delt | AB RN',
-    'NURSE NOTE: Pt here for B12. B12 1000mcg given IM to L deltoid. Pt tolerated without difficulty. RTC 1 month.',
-    'Procedure: Therapeutic injection (96372)\nMedication: cyanocobalamin 1,000 mcg IM\nSite: left deltoid\nPatient tolerated the procedure well.',
-    'Vitamin B-12 injection administered per protocol, 1000 mcg IM, right deltoid. Lot # C1234, exp 1/2027.',
-    'B12 injection today - given in R arm, pt tol well, no reaction after 15 min.',
-    '1) B12 deficiency - cyanocobalamin 1000 mcg IM administered in clinic today by our MA.',
-    'Pt received cyanocobalamin 1000 mcg IM in the left deltoid. No adverse reaction.',
-    'Immunizations/Injections: Cyanocobalamin 1000 mcg/mL 1 mL IM, L deltoid, given by J. Cruz, CMA.',
-    'Injection: B12 (cyanocobalamin) 1000 mcg IM\nStatus: Completed\nSite: Left deltoid',
-    'Vit B12 shot given L deltoid 1000mcg. Tolerated. Next in 4 weeks.',
-    'Administered: [x] Yes [ ] No\nMedication: Cyanocobalamin 1000 mcg\nRoute: IM\nSite: R deltoid',
-    'CYANOCOBALAMIN 1000 MCG/ML INJ - 1 ML IM X1 - ADMINISTERED 09:15 RIGHT DELTOID - LOT 22A1 - BY S. PARK RN',
-    'Today she got her B12 shot in the left arm without any problems.',
-    'Cyanocobalamin 1000mcg IM given today (L deltoid) - see MAR.',
-    'Injected 1000 mcg of vitamin B12 intramuscularly in the left upper arm.',
-    'Hydroxocobalamin 1000 mcg IM injection given into right deltoid at 11:05.',
-    'Methylcobalamin 5000 mcg SQ injection administered in the abdomen.',
-    "B12 1000 mcg IM given by RN per Dr. Lee's order; pt tolerated.",
-])
-def test_given_today_in_templates(extractor, text):
-    assert "given" in {a.status for a in extractor.extract_text(text).administrations}

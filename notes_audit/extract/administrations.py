@@ -367,10 +367,13 @@ def _given_follows(text: str, lo: int, hi: int, lowered: str, max_sentences: int
 def _says_how(text: str, lo: int, hi: int, lowered: str) -> bool:
     """Route, site, amount, "today" or "by ...": how an administration in text[lo:hi] was given."""
     return bool(_route(lowered, lo, hi, lo) or _site(text, lo, hi, lo) or _dose(lowered, lo, hi, lo)
-                or re.search(r"\btoday\b|\bby\s+\w", text[lo:hi], I))
+                or _TODAY.search(text, lo, hi) or _BY_SOMEONE.search(text, lo, hi))
 
 
 _DUE_TODAY = re.compile(r"[\w\s-]{0,20}?\b(?:is\s+)?due\s+(?:today|now|this\s+visit)\b", I)
+_TODAY = re.compile(r"\btoday\b", I)
+_TODAY_NOT_AFTER = re.compile(r"(?<!after\s)\btoday\b", I)  # "monthly after today" is not today's event
+_BY_SOMEONE = re.compile(r"\bby\s+\w", I)
 _TO_BE_GIVEN = re.compile(r"\b(?:to|will|shall|should)\s+be\s+(?:given|administered|injected)\b", I)
 _INJECTION_WORD = re.compile(r"\binj(?:ection)?s?\b|\bshots?\b|\bdose\b", I)
 
@@ -383,7 +386,7 @@ def _injection_today(text: str, pos: int, lowered: str, reach: int = 1500) -> st
         end = brk.start() if brk else min(len(text), pos + reach)
         if end > start and _INJECTION_WORD.search(text, start, end) and not _DRUG_NAME.search(text, start, end):
             cues = _cues(text, start, end, lowered)
-            said_today = re.search(r"\btoday\b", text[start:end], I)
+            said_today = _TODAY.search(text, start, end)
             for status in ("declined", "held", "given"):
                 if status in cues and (said_today and status != "given" or
                                        not (cues & {"historical", "planned"}) and not _FUTURE_OR_PAST.search(text, start, end)):
@@ -450,7 +453,7 @@ def _status(text: str, m: Mention, lowered: str) -> str | None:
         return None
     if in_history_section:
         return "historical"  # a medication-list entry, whatever else its line says ("started 8/2025")
-    if _ORDER_SENT.search(text, s1, _own_block_end(text, s1, m.window[1])):
+    if _ORDER_SENT.search(text, s1, m.attrs["block_end"]):
         cues.add("ordered")
     for status in ("ordered", "planned"):
         if status in cues:
@@ -463,7 +466,7 @@ def _status(text: str, m: Mention, lowered: str) -> str | None:
         return "given"  # site, lot or who gave it, written with the drug: a charted administration
     if _DUE_TODAY.match(text, m.end, s1):
         return "visit_reason"  # "monthly B12 injection due today": the visit's injection, whatever became of it
-    if re.search(r"(?<!after\s)\btoday\b", text[s0:s1], I):
+    if _TODAY_NOT_AFTER.search(text, s0, s1):
         return "visit_reason"  # "B12 shot today.": today's event, whatever the note says happened to it
     if m.section in _PLAN_SECTIONS:
         return "planned"
@@ -515,7 +518,7 @@ def read_mention(text: str, m: Mention, lowered: str | None = None) -> Mention:
     if m.drug != "cyanocobalamin" and re.search(r"nascobal", text[m.start:m.end], I):
         a["route"] = "nasal"
     m.attrs = a
-    end = _own_block_end(text, s1, hi)
+    end = a["block_end"] = _own_block_end(text, s1, hi)  # read again by _status
     a["documented_here"] = bool(site_in(s0, end) or lot_in(s0, end) or giver_in(s0, end))
     status = _status(text, m, lowered)
     # The visit's purpose ("Pt here for cyanocobalamin 1000 mcg IM.") is today's event: its status comes

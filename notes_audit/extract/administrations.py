@@ -41,13 +41,17 @@ _DOSE = _lowered(
     r"(?!\s*/\s*(?:kg|day|d\b|week|wk))")
 # Case-insensitive, written in lower case: they run on the lower-cased text.
 _ROUTE_PATTERNS = [
-    ("IM", _lowered(r"\bi\.?m\.?(?![a-z])|intramuscular(?:ly)?|\bimi\b")),
-    ("SC", _lowered(r"\bs\.?[cq]\.?(?![a-z])|\bsub[\s-]?q\b|\bsubq\b|sub[\s-]?cut(?:aneous(?:ly)?)?|\bdeep\s+s\.?c\b|subcutaneous(?:ly)?")),
+    # Prescription sigs spell routes out: "Inject 1 mL into the muscle", "under the skin", "in one nostril".
+    ("IM", _lowered(r"\bi\.?m\.?(?![a-z])|intramuscular(?:ly)?|\bimi\b|\b(?:in|into)\s+(?:the\s+)?muscle\b")),
+    ("SC", _lowered(r"\bs\.?[cq]\.?(?![a-z])|\bsub[\s-]?q\b|\bsubq\b|sub[\s-]?cut(?:aneous(?:ly)?)?|\bdeep\s+s\.?c\b|subcutaneous(?:ly)?|"
+                    r"\b(?:under|beneath)\s+the\s+skin\b")),
     ("IV", _lowered(r"\bi\.?v\.?(?![a-z])|intravenous(?:ly)?")),
-    ("SL", _lowered(r"\bs\.?l\.?(?![a-z])|sublingual(?:ly)?|under\s+the\s+tongue")),
-    ("nasal", _lowered(r"\b(?:intra)?nasal(?:ly)?\b|nasal\s+spray|nascobal")),
-    ("PO", _lowered(r"\bp\.?o\.?(?![a-z])|\bby\s+mouth\b|\boral(?:ly)?\b|\btabs?\b|\btablets?\b|\bcapsules?\b|\bgumm(?:y|ies)\b")),
+    ("SL", _lowered(r"\bs\.?l\.?(?![a-z])|sublingual(?:ly)?|\bsubl\b|under\s+(?:the|your|her|his)\s+tongue")),
+    ("nasal", _lowered(r"\b(?:intra)?nasal(?:ly)?\b|nasal\s+spray|nascobal|\b(?:in|into)\s+(?:one|each|the|a|alternating)\s+nostrils?\b")),
+    ("PO", _lowered(r"\bp\.?o\.?(?![a-z])|\bby\s+mouth\b|\boral(?:ly)?\b")),
 ]
+# A tablet or gummy is swallowed unless the note says otherwise ("SUBL tablet, place under the tongue").
+_WEAK_ROUTE_PATTERNS = [("PO", _lowered(r"\btabs?\b|\btablets?\b|\bcapsules?\b|\bcaps\b|\bgumm(?:y|ies)\b"))]
 _UNCHECKED = re.compile(r"(?:\[\s*\]|☐|\(\s*\)|_{2,})\s*$")
 _SITE = re.compile(
     r"\b(?:(?P<side>left|right|lt\.?|rt\.?|\bL\b|\bR\b|bilateral)\s*)?"
@@ -70,24 +74,35 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("declined", re.compile(r"\b(?:pt|patient|she|he)\s+(?:deferred|postponed|wants?\s+to\s+wait|chose\s+to\s+wait)|\bdeclin\w*|\brefus\w*|\bdid\s+not\s+want|\bdoes\s*n[o']t\s+want|\bopted\s+(?:out|not)|"
                             r"\bdeferred\s+by\s+(?:patient|pt)|\bpatient\s+(?:elected|chose)\s+not|\bwishes\s+to\s+(?:hold|defer|skip)", I)),
     ("held", re.compile(r"\b(?<!pressure\s)held\b(?!\s+(?:pressure|for\s+\d+\s*(?:sec|min)))|\bhold(?:ing)?\b|\bnot\s+(?:given|administered|done)\b|\bno\s+(?:injection|b-?12|shot|dose|cyanocobalamin)\s+(?:was\s+)?(?:given|administered|today)|"
-                        r"\bdeferred\b|\bpostponed?\b|\bskip(?:ped)?\b|\bwithheld\b|\bwill\s+not\s+(?:give|administer)|"
+                        r"\bdefer(?:red)?\b(?!\s+(?:to|per)\s+(?:the\s+)?(?:pcp|primary|provider|physician|dr\b|doctor|specialist|gi\b|her\b|his\b|their\b|neuro\w*|hem\w*|onc\w*|card\w*|endo\w*|judg\w*|discretion))|\bpostponed?\b|\bskip(?:ped)?\b|\bwithheld\b|\bwill\s+not\s+(?:give|administer)|"
                         r"\bdid\s+not\s+(?:give|receive|administer|get)|\bwas\s+not\s+(?:given|administered)|\bnot\s+today\b|\bcancel+ed\b", I)),
     ("historical", re.compile(r"\b(?:stop|stopped|discontinue[ds]?|d/c|dc'?d)\s+(?:the\s+|her\s+|his\s+)?(?:(?:oral|sl|sublingual|im|nasal|po)\s+)?(?=\S*(?:cobal|b-?12))|\blast\s+(?:[\w-]+\s+){0,2}?(?:injection|dose|shot|b-?12|given|received|administered)|\bpreviously\b|\b(?:has|have|'ve|had)\s+been\s+(?:receiving|getting|on|taking)|"
                               r"\bhad\s+been\b|\bin\s+the\s+past\b|\bused\s+to\b|\bat\s+(?:an?\s+)?(?:another|outside|other|different)\s+(?:clinic|office|facility|provider|practice)|"
                               r"\bago\b|\bprior\s+(?:injection|dose|shot)s?|\breceived\s+(?:on\s+)?\d{1,2}/\d{1,2}\b|\bby\s+(?:the\s+)?(?:home\s+health|hh\s+nurse|visiting\s+nurse|pharmacist)|\bat\s+(?:the|a|her|his)\s+pharmacy\b|\bwas\s+on\b(?!\s+(?:site|the\s+(?:unit|floor|premises)|premises|call|duty))|\bhistory\s+of\b|\bh/o\b|\bsince\s+(?:19|20)\d\d|\bgets\s+(?:her|his|their|b-?12|monthly|it)|"
-                              r"\breceives\b|\bhas\s+had\b|\b(?:she|he|pt|patient|they)\s+(?:also\s+)?(?:started|began)\b|\byesterday\b|\blast\s+(?:week|month)\b|\bself[-\s]?(?:administers?|injects?)\b|\bat\s+home\b|\bin\s+(?:19|20)\d\d\b|\bx\s*\d+\s*(?:yrs?|years?|months?|mos)\b|\bfor\s+(?:the\s+(?:past|last)\s+)?\d+\s+(?:years?|yrs)\b", I)),
+                              r"\breceives\b|\breceiving\b|\brecv'?g\b|\bhas\s+had\b|"
+                              r"\b(?:through|thru|until|till)\s+(?:\d{1,2}/)?(?:19|20)?\d\d\b|\b\d{1,2}/(?:19|20)?\d\d\s*(?:-|–|to)\s*\d{1,2}/(?:19|20)?\d\d\b|\b(?:she|he|pt|patient|they)\s+(?:also\s+)?(?:started|began)\b|\byesterday\b|\blast\s+(?:week|month)\b|\bself[-\s]?(?:administers?|injects?)\b|\bat\s+home\b|\bin\s+(?:19|20)\d\d\b|\bx\s*\d+\s*(?:yrs?|years?|months?|mos)\b|\bfor\s+(?:the\s+(?:past|last)\s+)?\d+\s+(?:years?|yrs)\b", I)),
     # Every word cue shares one leading \b; ticked boxes come last (☒ and [ cannot start a word, so no
     # word cue competes with them at any position).
     ("given", re.compile(r"\b(?:(?<!be\s)(?<!order\s)(?<!orders\s)(?<!rx\s)given\b(?!\s+(?:that|this|its|intact|ongoing|persistent|recent|current|concerns?|risks?|"
-                         r"history|age|findings|symptoms|results?|normal|low|high|borderline|metformin|ppi|absence|presence|lack))|(?<!self-)(?<!self\s)administered\b|injected\b|gave\b(?!\s+(?:a\s+)?(?:verbal\s+|telephone\s+|phone\s+|new\s+)?(?:order|rx|prescription|instructions?))|"
+                         r"history|age|findings|symptoms|results?|normal|low|high|borderline|metformin|ppi|absence|presence|lack|inr|bleeding|fever|"
+                         r"illness|elevated|supratherapeutic|thrombocytopenia|pt'?s|patient'?s|hx|h/o|allerg\w+|reaction|renal|pregnancy|"
+                         r"cost|insurance|travel|concern)\b)"
+                         # "Given her pernicious anemia, ...": the preposition, not the verb
+                         r"(?!\s+(?:her|his|their|the)\s+(?:[\w'-]+\s+){0,2}?(?:history|h/o|anemia|anaemia|deficiency|diagnosis|age|symptoms|"
+                         r"condition|disease|gastritis|surgery|bypass|neuropathy|intolerance|allerg\w+|risks?|levels?|labs?|results?|"
+                         r"findings|comorbidit\w+|absorption|malabsorption|frailty|dementia|preference|concerns?)\b)|(?<!self-)(?<!self\s)administered\b|injected\b|gave\b(?!\s+(?:a\s+)?(?:verbal\s+|telephone\s+|phone\s+|new\s+)?(?:order|rx|prescription|instructions?))|"
                          r"received\s+(?:today|her|his|the|b-?12|\d+(?:\.\d+)?\s*(?:mcg|mg|ml|cc|µg|ug)\b)|tolerated\b|tol(?:'d|\.)?\s+(?:well|it|inj\w*|procedure|w/o)\b|"
-                         r"injection\s+(?:performed|completed|done)|completed\b|performed\b|done\b|"
+                         r"injection\s+(?:performed|completed|done)|"
                          r"admin(?:istered)?\s+(?:today|in\s+clinic)|given\s+today|was\s+injected|pt\s+received|patient\s+received|"
-                         r"drew\s+up\b|drawn\s+(?:up|from)\b|initial(?:s|ed)\b|infused\b|pushed\b|ivp\s+given\b|(?-i:\d{1,2}:\d{2}\s+[A-Z]{2,3}\b)|(?:given|admin(?:istered)?)\s+(?:at\s+)?\d{1,2}:\d{2})|"
+                         r"drew\s+up\b|(?:i|we)\s+did\s+(?:it|the\s+(?:injection|shot|inj))\b|drawn\s+(?:up|from)\b|initial(?:s|ed)\b|infused\b|pushed\b|ivp\s+given\b|(?-i:\d{1,2}:\d{2}\s+[A-Z]{2,3}\b)|(?:given|admin(?:istered)?)\s+(?:at\s+)?\d{1,2}:\d{2})|"
                          r"☒|\[\s*[xX✓✔]\s*\]\s*(?:given|administered|yes)", I)),
-    ("ordered", re.compile(r"\border(?:ed|s)?\b|\bprescri(?:bed|be|ption)\b|\brx\b(?!\s*(?:#|label|bottle|number|no\b))|\be-?prescribed\b|\bsent\s+to\s+(?:the\s+)?pharmacy|"
+    # "Done", "completed", "performed" report an administration unless the words around it order or plan
+    # one ("Done - I sent Nascobal to your CVS", "once the loading phase is done"): see cues_in.
+    ("given_weak", re.compile(r"\b(?:completed|performed|done)\b", I)),
+    ("ordered", re.compile(r"\b(?:sent|e-?sent|called\s+in|faxed)\b[^.\n]{0,130}?\b(?:pharmacy|cvs|walgreens|rite\s*aid|walmart|kroger|costco|"
+                           r"publix|express\s+scripts|mail[\s-]order)\b|(?<!per\s)(?<!as\s)\border(?:ed|s)?\b|\bprescri(?:bed|be|ption)\b|\brx\b(?!\s*(?:#|label|bottle|number|no\b))|\be-?prescribed\b|\bsent\s+to\s+(?:the\s+)?pharmacy|"
                            r"(?<!will\s)(?<!to\s)(?<!self-)\bstart(?:ed|ing)?\b|\binitiat\w+|\bbegin\b|\brefill|\bx\s*1\s+now\b|\bnow\s*x\s*1\b|\bstat\b|\bonce\s+now\b", I)),
-    ("planned", re.compile(r"\brecommend\w*|\bnext\s+(?:injection|dose|shot|appointment|appt|visit|b-?12)|\bwill\s+(?:give|start|administer|continue|receive|return|begin|get|resume|repeat)|"
+    ("planned", re.compile(r"\brecommend\w*|\bswitch\s+(?:\w+\s+){0,2}?to\b|\bnext\s+(?:injection|dose|shot|appointment|appt|visit|b-?12)|\bwill\s+(?:give|start|administer|continue|receive|return|begin|get|resume|repeat)|"
                            r"\bplan(?:ned|s)?\b|\bto\s+(?:start|begin|receive|continue|resume)\b|\bcontinue\b|\bschedul\w+|\bdue\b|\breturn\s+(?:in|for)|"
                            r"\bf/u\b|\bfollow[\s-]?up\b|\brtc\b|\bresume\b|\bupcoming\b|\bnext\s+(?:week|month)|\bre-?schedul\w*|\bcome\s+back\b|"
                            r"\bthen\s+(?:monthly|weekly|daily|every|q\.?\s*(?:month|week|day|\d))|\bx\s*\d+\s*(?:doses?|weeks?|wks?|days?)?\s*,?\s*then\b", I)),
@@ -123,6 +138,7 @@ _DRUG_CONTEXT = re.compile(
     r"next|due|monthly|weekly|lifelong|maintenance|supplement\w*|replacement|repletion|therapy|treatment|regimen|"
     r"receiv\w*|taking|takes|on\s+(?:lifelong|monthly|weekly|daily|oral|sl)|rtc|return\s+(?:in|for))", I)
 _PLAN_SECTIONS = {"plan", "assessment_plan", "orders"}
+LIST_SECTIONS = {"medications"}  # one entry per line (and its indented sig lines)
 _HISTORY_SECTIONS = {"medications", "past_medical_history", "past_surgical_history", "allergies", "social_history",
                      "family_history"}
 
@@ -136,6 +152,7 @@ class Mention:
     window: tuple[int, int]  # from the sentence start to the end of its block (at or after the sentence end)
     section: str | None
     attrs: dict = field(default_factory=dict)
+    heading: tuple[int, int] | None = None  # the line over the template record holding the mention
 
 
 def is_drug_context(text: str, start: int, end: int, sentence: tuple[int, int]) -> bool:
@@ -149,11 +166,17 @@ def is_drug_context(text: str, start: int, end: int, sentence: tuple[int, int]) 
                 or _DRUG_LABEL_BEFORE.search(text[max(0, start - 40):start]))
 
 
-_SYNONYM_BEFORE = re.compile(r"(?:vitamin\s+|vit\.?\s*)?b-?12\s*\(\s*$", I)  # "Vitamin B12 (cyanocobalamin)"
+# "Vitamin B12 (cyanocobalamin)", "vitamin B12 injection which is cyano cobalamin"
+_SYNONYM_BEFORE = re.compile(r"(?:vitamin\s+|vit\.?\s*)?b-?12\s*(?:\(|(?:\s+(?:shot|injection|inj))?,?\s+(?:which\s+is|i\.?e\.?,?|namely|aka)\s+)\s*$", I)
+
+
+_NOT_THE_VISITS_INJECTION = re.compile(r"\b(?:re-?schedul\w*|cancel\w*|refills?|questions?\s+(?:about|re)|results?)\b[^.\n]{0,25}$", I)
 
 
 def is_visit_reason(text: str, m: "Mention") -> bool:
     before = text[max(0, m.start - 75):m.start]
+    if _NOT_THE_VISITS_INJECTION.search(before):
+        return False  # "Reason: reschedule B12 inj" is a call about a visit to come
     synonym = _SYNONYM_BEFORE.search(before)
     return bool(_VISIT_REASON.search(before[:synonym.start()] if synonym else before))
 
@@ -173,9 +196,10 @@ def _nearest(matches: list[tuple[int, int, object]], anchor: int, not_before: in
 # A word naming another medication right before a dose ("metformin 500 mg", "folic acid 1 mg"): generic
 # name stems by class (USAN stems), plus common non-B12 supplements.
 _OTHER_DRUG = (
-    r"\b(?!\w*cobalamin)(?:\w+(?:pril|sartan|olol|statin|formin|prazole|tidine|mycin|cillin|cycline|floxacin|dipine|"
+    r"\b(?<!non-)(?!\w*cobalamin)(?:\w+(?:pril|sartan|olol|statin|formin|prazole|tidine|mycin|cillin|cycline|floxacin|dipine|"
     r"semide|thiazide|gliptin|glutide|gliflozin|azepam|zolam|oxetine|aline|triptan|profen|dronate|sone|lone|terol|"
-    r"pentin|gabalin|thyroxine|parin|farin|xaban|gatran|grel|zosin|artan)|aspirin|asa|acid|iron|ferrous\s+\w+|calcium|"
+    r"pentin|gabalin|thyroxine|parin|farin|xaban|gatran|grel|zosin|artan|mab)|aspirin|asa|acid|iron|ferrous\s+\w+|ferric|"
+    r"injectafer|venofer|ferumoxytol|calcium|"
     r"magnesium|potassium|zinc|d3|vitamin\s+d3?|insulin|synthroid|lasix|tylenol|acetaminophen|prednisone|"
     r"testosterone|cypionate|enanthate|medroxyprogesterone|depo(?:-provera)?|ketorolac|toradol|ceftriaxone|rocephin|"
     r"kenalog|triamcinolone|dexamethasone|decadron|methylprednisolone|solu-medrol|epinephrine|"
@@ -223,13 +247,19 @@ def _dose(lowered: str, lo: int, hi: int, anchor: int, not_before: int | None = 
 
 def _route(lowered: str, lo: int, hi: int, anchor: int, not_before: int | None = None) -> tuple[int, int, str] | None:
     """The route written nearest the drug, read from the note's lower-cased text."""
-    cands = []
-    for route, rx in _ROUTE_PATTERNS:
-        for m in rx.finditer(lowered, lo, hi):
-            if _UNCHECKED.search(lowered, max(lo, m.start() - 6), m.start()):
-                continue  # "[ ] SC" is an unticked template box
-            cands.append((m.start(), m.end(), route))
-    return _nearest(cands, anchor, not_before)
+    for patterns in (_ROUTE_PATTERNS, _WEAK_ROUTE_PATTERNS):
+        cands = []
+        for route, rx in patterns:
+            for m in rx.finditer(lowered, lo, hi):
+                if _UNCHECKED.search(lowered, max(lo, m.start() - 6), m.start()):
+                    continue  # "[ ] SC" is an unticked template box
+                if m.start() > anchor and _OTHER_DRUG_BETWEEN.search(lowered, anchor, m.start()):
+                    continue  # "B12 shots monthly, omeprazole 20 mg po daily": that drug's route
+                cands.append((m.start(), m.end(), route))
+        best = _nearest(cands, anchor, not_before)
+        if best:
+            return best
+    return None
 
 
 def _site(text: str, lo: int, hi: int, anchor: int) -> tuple[int, int, str] | None:
@@ -275,7 +305,7 @@ def _auxiliary_in(text: str, lo: int, hi: int) -> Person | None:
     return None
 
 
-def _cues(text: str, lo: int, hi: int, lowered: str) -> set[str]:
+def cues_in(text: str, lo: int, hi: int, lowered: str) -> set[str]:
     """Statuses whose cue words appear in text[lo:hi]; a cue behind an unticked box ("[ ] Refused") is
     a template option not chosen. `lowered` is `lower_same_length(text)`."""
     out = set()
@@ -286,6 +316,10 @@ def _cues(text: str, lo: int, hi: int, lowered: str) -> set[str]:
             if not _UNCHECKED.search(text, max(lo, m.start() - 6), m.start()):
                 out.add(status)
                 break
+    if "given_weak" in out:
+        out.discard("given_weak")
+        if not out & {"ordered", "planned"}:
+            out.add("given")
     return out
 
 
@@ -318,7 +352,7 @@ _NOT_AN_EVENT_BEFORE = re.compile(r"\b(?:if|unless|consider(?:ing|ed)?|decide|de
 # Someone else's shots: "A friend gets B12 shots at a med spa", "her mother takes B12".
 _SOMEONE_ELSE = re.compile(r"\b(?:friend|wife|husband|mother|father|sister|brother|daughter|son|mom|dad|neighbou?r|co-?worker)s?\s+"
                            r"(?:also\s+)?(?:gets|got|takes|took|receives|received|had|has|is\s+on|was\s+on|swears\s+by)\s+(?:[\w-]+\s+){0,2}$", I)
-_NOT_AN_EVENT_AFTER = re.compile(r"^\W*(?:[\w-]+\s+){0,2}(?:vs\.?|versus)\s|^[\w\s-]{0,20}:\s*(?:n/?a|none|not\s+applicable)\b", I)
+_NOT_AN_EVENT_AFTER = re.compile(r"^\W*(?:[\w-]+[,\s]+){0,2}(?:vs\.?|versus)\s|^[\w\s-]{0,20}:\s*(?:n/?a|none|not\s+applicable)\b", I)
 # A charge line ("J3420  Vit B12 cyanocobalamin up to 1000 mcg  x1") bills the drug; it does not chart it.
 _CHARGE_LINE = re.compile(r"\bJ\d{4}\b")
 # An order sent in the lines that follow ("Rx sent.", "Verbal order entered and read back.").
@@ -340,6 +374,19 @@ def _own_block_end(text: str, lo: int, hi: int, drug_word: re.Pattern[str] = _DR
     return hi
 
 
+def _status_block_end(text: str, lowered: str, lo: int, hi: int) -> int:
+    """End of the lines whose outcome words belong to a mention: up to a sentence naming another
+    medication ("0910 vedolizumab 300 mg -- NOT GIVEN, not due" is that drug's)."""
+    pos = lo
+    for brk in [*_SENTENCE_BREAK.finditer(text, lo, hi), None]:
+        end = brk.start() if brk else hi
+        if end > pos and _OTHER_DRUG_BETWEEN.search(lowered, pos, end) and not _DRUG_WORD.search(text, pos, end):
+            return pos
+        if brk:
+            pos = brk.end()
+    return hi
+
+
 def _given_follows(text: str, lo: int, hi: int, lowered: str, max_sentences: int = 2) -> bool:
     """Does one of the next sentences report this administration ("Given 1.5 mL IM L deltoid.")?
     It must say given and how (route, site or amount); a sentence naming a drug again is that
@@ -351,7 +398,7 @@ def _given_follows(text: str, lo: int, hi: int, lowered: str, max_sentences: int
             seen += 1
             if seen > max_sentences or _DRUG_NAME.search(text, pos, end) or _OTHER_DRUG_BETWEEN.search(lowered, pos, end):
                 return False  # another B12 mention's event, or another medication's ("Vaccines: Tdap given IM")
-            cues = _cues(text, pos, end, lowered)
+            cues = cues_in(text, pos, end, lowered)
             if cues & {"declined", "held"}:
                 return False
             if _CHARTED.search(text, pos, end):
@@ -378,14 +425,18 @@ _TO_BE_GIVEN = re.compile(r"\b(?:to|will|shall|should)\s+be\s+(?:given|administe
 _INJECTION_WORD = re.compile(r"\binj(?:ection)?s?\b|\bshots?\b|\bdose\b", I)
 
 
+_TABLE_ROW = re.compile(r"(?:[|\t][^|\t\n]*){3}")
+
+
 def _injection_today(text: str, pos: int, lowered: str, reach: int = 1500) -> str | None:
     """What happened to today's injection, said later without naming the drug ("Injection held d/t acute
     illness - not given."): the first such sentence with a given, held or declined cue and no past or future."""
     start = pos
     for brk in [*_SENTENCE_BREAK.finditer(text, pos, min(len(text), pos + reach)), None]:
         end = brk.start() if brk else min(len(text), pos + reach)
-        if end > start and _INJECTION_WORD.search(text, start, end) and not _DRUG_NAME.search(text, start, end):
-            cues = _cues(text, start, end, lowered)
+        if (end > start and _INJECTION_WORD.search(text, start, end) and not _DRUG_NAME.search(text, start, end)
+                and not _TABLE_ROW.search(text, start, end)):  # a table's header ("| Dose | Given by |") says nothing
+            cues = cues_in(text, start, end, lowered)
             said_today = _TODAY.search(text, start, end)
             for status in ("declined", "held", "given"):
                 if status in cues and (said_today and status != "given" or
@@ -413,8 +464,8 @@ def _planned_just_before(text: str, m: Mention, lowered: str) -> bool:
         return False
     clause_end = min((i for i in (text.find(c, m.end, s1) for c in ".;\n") if i != -1), default=s1)
     between = text[max(s0, m.start - 50) + before.start():m.start]
-    return not (_cues(between, 0, len(between), lower_same_length(between)) & {"given"}
-                or _cues(text, m.end, clause_end, lowered) & {"given"})
+    return not (cues_in(between, 0, len(between), lower_same_length(between)) & {"given"}
+                or cues_in(text, m.end, clause_end, lowered) & {"given"})
 
 
 def _status(text: str, m: Mention, lowered: str) -> str | None:
@@ -423,7 +474,7 @@ def _status(text: str, m: Mention, lowered: str) -> str | None:
     s0, s1 = m.sentence
     if _SOMEONE_ELSE.search(text[max(s0, m.start - 60):m.start]):
         return None
-    cues = _cues(text, max(s0, m.start - 120), min(s1, m.end + 160), lowered)
+    cues = cues_in(text, max(s0, m.start - 120), min(s1, m.end + 160), lowered)
     in_history_section = m.section in _HISTORY_SECTIONS
     if in_history_section and not _STRONG_GIVEN_TODAY.search(text, s0, s1):
         cues.discard("given")
@@ -442,10 +493,15 @@ def _status(text: str, m: Mention, lowered: str) -> str | None:
     para = text.rfind("\n\n", 0, s0)
     if not in_history_section and _CHARTED.search(text, max(para + 2 if para != -1 else 0, s0 - 120), s0):
         return "given"
-    block = _cues(text, s1, m.window[1], lowered)
+    block = cues_in(text, s1, _status_block_end(text, lowered, s1, m.window[1]), lowered)
     for status in ("declined", "held"):
         if status in block:
             return status
+    if m.heading and not in_history_section and not cues:
+        heading = cues_in(text, *m.heading, lowered)
+        for status in ("declined", "held", "given"):
+            if status in heading and not heading & {"historical", "planned"}:
+                return status  # "Injection administered" over "- Drug: ...", "- Dose: ..."
     # "Order: cyanocobalamin 1500 mcg IM monthly. Given 1.5 mL IM L deltoid." is one event, given today.
     if not in_history_section and _given_follows(text, s1, m.window[1], lowered):
         return "given"

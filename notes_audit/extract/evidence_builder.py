@@ -11,6 +11,7 @@ from spacy.tokens import Doc
 from notes_audit.evidence.model import Diagnosis, Lab, NoteEvidence
 from notes_audit.evidence.vocab import CONCEPT_ICD10
 from notes_audit.extract import administrations as adm
+from notes_audit.extract.charted import grid_mentions
 from notes_audit.extract.assertion import ConTextAsserter, default_asserter, sentence_index
 from notes_audit.extract.doctext import doc_lowered, doc_text
 from notes_audit.extract.em import assess_em, find_loading_phase
@@ -35,7 +36,8 @@ _ICD_WRITTEN = re.compile(r"([A-Z]\d{2})\.?(\w{0,4})")
 _BOX = re.compile(r"\[\s*[xX✓✔]?\s*\]|[☐☒☑]")
 
 
-_SYNONYM_GAP = re.compile(r"\s*[(\[]\s*|\s*[)\]]\s*|\s*/\s*|\s*[-–—]\s*")
+_SYNONYM_GAP = re.compile(r"\s*[(\[]\s*|\s*[)\]]\s*|\s*/\s*|\s*[-–—]\s*|"
+                          r"(?:\s+(?:shot|injection|inj))?,?\s+(?:which\s+is|i\.?e\.?,?|namely|aka|a\.k\.a\.?)\s+", re.I)
 
 
 def _without_synonyms(text: str, targets: list[Target]) -> list[Target]:
@@ -48,7 +50,7 @@ def _without_synonyms(text: str, targets: list[Target]) -> list[Target]:
     def beside(b: Target) -> bool:
         for d in drugs:
             lo, hi = (b.end, d.start) if b.end <= d.start else (d.end, b.start)
-            if 0 <= hi - lo <= 4 and _SYNONYM_GAP.fullmatch(text, lo, hi):
+            if 0 <= hi - lo <= 24 and _SYNONYM_GAP.fullmatch(text, lo, hi):
                 return True
         return False
 
@@ -94,6 +96,74 @@ def _paragraph_end(text: str, pos: int, section_starts: list[int]) -> int:
     if k < len(section_starts) and section_starts[k] < end:
         end = section_starts[k]
     return end
+
+
+_ITEM_START = re.compile(r"[ \t]*(?:[-•*▪·◦‣]|\d{1,2}[.)])[ \t]")
+# A prescription's sig on its own line continues the entry above it.
+_SIG_LINE = re.compile(r"[ \t]*(?:sig\b|take|inject|place|use|give|dissolve|spray|instill|apply|administer|"
+                       r"\d+\s*(?:sprays?|tabs?|tablets?|ml|mcg)\b|dispense|refills?|qty)", re.I)
+
+
+def _list_item_end(text: str, pos: int, end: int, in_list_section: bool) -> int:
+    """End of a list entry holding `pos`: the next bulleted line, or in a medication list the next line
+    not indented under it and not a sig ("Inject 1 mL into the muscle..."). Another entry's route or dose
+    ("metformin 500 mg tablet by mouth") is not this one's."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    bulleted = _ITEM_START.match(text, line_start) is not None
+    if not (bulleted or in_list_section):
+        return end
+    indent = len(text[line_start:pos]) - len(text[line_start:pos].lstrip(" \t"))
+    nl = text.find("\n", pos, end)
+    while nl != -1:
+        nxt = nl + 1
+        if _ITEM_START.match(text, nxt):
+            return nl
+        if not bulleted:
+            line = text[nxt:text.find("\n", nxt) if text.find("\n", nxt) != -1 else len(text)]
+            lead = len(line) - len(line.lstrip(" \t"))
+            if line.strip() and lead <= indent and not _SIG_LINE.match(line):
+                return nl
+        nl = text.find("\n", nxt, end)
+    return end
+
+
+# A template record: "Label: value" or "Label | value" lines, one field each.
+_FIELD_LINE = re.compile(r"[ \t]*(?:[-•*▪·][ \t]*)?[A-Za-z][\w /&().#'-]{0,40}?(?:[ \t]*:|[ \t]+\|)[ \t]*\S")
+_RECORD_LIMIT = 700
+
+
+def _record_end(text: str, pos: int) -> int:
+    """End of the template record holding `pos` (its consecutive field lines): "Medication: ...",
+    "Admin Status: Not Given", "Not Given Reason: Patient Refused" are one administration's fields,
+    whatever section header a field's label looks like ("Order:")."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    if not _FIELD_LINE.match(text, line_start):
+        return pos
+    end = text.find("\n", pos)
+    while end != -1 and end < pos + _RECORD_LIMIT and _FIELD_LINE.match(text, end + 1):
+        end = text.find("\n", end + 1)
+    return len(text) if end == -1 else end
+
+
+def _record_heading(text: str, pos: int) -> tuple[int, int] | None:
+    """The line just above the template record holding `pos` ("Injection administered" over "- Drug:",
+    "- Dose:", "- Route:"): what it says happened is what happened to the record's drug."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    if not _FIELD_LINE.match(text, line_start):
+        return None
+    nl = text.find("\n", pos)
+    if (nl == -1 or not _FIELD_LINE.match(text, nl + 1)) and not _FIELD_LINE.match(text, text.rfind("\n", 0, max(0, line_start - 1)) + 1):
+        return None  # one labelled line ("Rescheduled: will come back ...") is a sentence, not a record
+    for _ in range(12):
+        if line_start == 0:
+            return None
+        prev = text.rfind("\n", 0, line_start - 1) + 1
+        if not text[prev:line_start - 1].strip():
+            return None
+        if not _FIELD_LINE.match(text, prev):
+            return prev, line_start - 1
+        line_start = prev
+    return None
 
 
 def _number(v: float | None) -> float | int | None:
@@ -180,8 +250,12 @@ class EvidenceBuilder:
                     continue
             drug = t.value if t.kind == "DRUG" else "b12_unspecified"
             sec = section_at(t.start)
-            window = (sent[0], max(_paragraph_end(text, t.end, sec_starts), sent[1]))
-            mentions.append(adm.read_mention(text, adm.Mention(drug, t.start, t.end, sent, window, sec), lowered))
+            block_end = _paragraph_end(text, t.end, sec_starts)
+            block_end = _list_item_end(text, t.end, block_end, sec in adm.LIST_SECTIONS)
+            window = (sent[0], max(block_end, sent[1], _record_end(text, t.end)))
+            mention = adm.Mention(drug, t.start, t.end, sent, window, sec, heading=_record_heading(text, t.start))
+            mentions.append(adm.read_mention(text, mention, lowered))
+        mentions = grid_mentions(text, lowered, mentions)
         for a in adm.merge(text, mentions):
             a.dose_value = _number(a.dose_value)
             ev.administrations.append(a)

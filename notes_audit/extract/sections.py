@@ -21,6 +21,8 @@ from notes_audit.extract.rulefiles import load_yaml
 
 # Sections that hold one line or paragraph: what follows a blank line is not part of them.
 _ONE_PARAGRAPH = frozenset({"chief_complaint"})
+# Sections written inline after their title: the rest of the line is all of them.
+_ONE_LINE_WHEN_INLINE = frozenset({"allergies"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,10 @@ class SectionFinder:
             if cat in _ONE_PARAGRAPH:
                 blank = text.find("\n\n", body, end)
                 end = blank if blank != -1 else end
+            elif cat in _ONE_LINE_WHEN_INLINE and text[body:text.find("\n", body) if "\n" in text[body:] else len(text)].strip():
+                # "Pt verified w/ name + DOB. Allergies: PCN (rash).\nVit B12 ... given": the list is its line
+                nl = text.find("\n", body, end)
+                end = nl if nl != -1 else end
             out.append(Section(cat, s, body, end))
         return out
 
@@ -84,7 +90,7 @@ class SectionFinder:
 def section_of(sections: list[Section], starts: list[int], char: int) -> str | None:
     """Category of the section holding `char` (None before the first header)."""
     k = bisect_right(starts, char) - 1
-    return sections[k].category if k >= 0 else None
+    return sections[k].category if k >= 0 and char < sections[k].end else None
 
 
 @lru_cache(maxsize=1)

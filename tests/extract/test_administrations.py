@@ -177,6 +177,19 @@ def test_status_in_context(extractor, text, expected):
     ("Absorbs oral supplements poorly despite diet; has been getting monthly B12 shots here since 2021.", None, None),
     # a concentration is the dose only when no volume follows
     ("Shot: Methyl B12 (methylcobalamin 5 mg/mL)\nVolume: 0.5 mL    Route: IM    Site: R deltoid", 2500, "IM"),
+    # a list entry's route is its own line's (and its sig lines'), not the next entry's
+    ("Medications:\n- Vitamin B12 injection monthly at clinic\n- metformin 500 mg tablet by mouth twice daily\n", None, None),
+    ("Medications:\ncyanocobalamin 1000 mcg/mL inj\n    Inject 1 mL every 4 weeks\nomeprazole 20 mg capsule\n"
+     "    Take 1 capsule by mouth daily\n", 1000, None),
+    ("Current meds: B12 shots monthly, omeprazole 20 mg po daily, levothyroxine 50 mcg po daily.", None, None),
+    # prescription sigs spell the route out
+    ("Current Outpatient Medications:\n- cyanocobalamin 1,000 mcg/mL injection solution. Inject 1 mL (1,000 mcg total) "
+     "into the muscle every 30 (thirty) days.\n- lisinopril 10 mg tablet. Take 1 tablet by mouth daily.\n", 1000, "IM"),
+    ("Medications:\ncyanocobalamin 1000 mcg/mL injection, Inject 1,000 mcg under the skin once a month\n", 1000, "SC"),
+    ("MEDS: Nascobal 500 mcg/spray, 1 spray in one nostril once weekly\n", 500, "nasal"),
+    ("Medications\n• Vitamin B-12 1000 MCG SUBL tablet, Place 1 tablet under the tongue daily.\n", 1000, "SL"),
+    ("Medications\n• cyanocobalamin 1000 MCG tablet, Take 1 tablet (1,000 mcg total) by mouth daily.\n", 1000, "PO"),
+    ("Plan: Cyanocobalamin 1000 mcg into the muscle today; tolerated well.", 1000, "IM"),
 ])
 def test_attributes_belong_to_the_mention(extractor, text, dose, route):
     a = extractor.extract_text(text).administrations[0]
@@ -306,3 +319,49 @@ def test_another_injectables_dose_is_not_b12s(extractor):
             "* Methylcobalamin 1000 mcg/mL: 1 mL IM L deltoid -- given.")
     (a,) = [a for a in extractor.extract_text(text).administrations if a.status == "given"]
     assert (a.drug, a.dose_value, a.dose_unit) == ("methylcobalamin", 1000, "mcg")
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "given" the preposition, "done" and "completed" beside an order or a plan
+    ("Given her pernicious anemia and documented intolerance, I have prescribed hydroxocobalamin 1,000 mcg IM "
+     "once monthly.", {("hydroxocobalamin", "ordered")}),
+    ("Done - I sent Nascobal (cyanocobalamin) 500 mcg nasal spray, 1 spray in one nostril once a week, to your CVS.",
+     {("cyanocobalamin", "ordered")}),
+    ("- advised to start a daily B12 supplement once the loading phase is done", {("b12_unspecified", "planned")}),
+    ("Defer IM cyanocobalamin today given INR/bleeding; give at INR recheck Friday.", {("cyanocobalamin", "held")}),
+    # an inline allergy line is its line only
+    ("Pt verified w/ name + DOB. Allergies: PCN (rash).\nVit B12 (cyanocobalamin) 1,000 mcg/1 mL IM, L deltoid. "
+     "Given @ 1102. Lot 2C447.", {("cyanocobalamin", "given")}),
+    # a dictated apposition names the substance of the visit's injection
+    ("Dictating a nurse visit on the patient who presented today for her scheduled monthly vitamin B12 injection which is "
+     "cyano cobalamin 1000 micrograms intramuscular, however her level was high, so the injection was not given today.",
+     {("cyanocobalamin", "held")}),
+    # a template record's fields are one administration, whatever a field's label looks like
+    ("Medication Administration\n  Medication:             cyanocobalamin 1,000 mcg/mL injection\n"
+     "  Order:                  cyanocobalamin 1,000 mcg IM q4wk\n  Admin Status:           Not Given\n"
+     "  Not Given Reason:       Patient Refused\n", {("cyanocobalamin", "declined")}),
+    ("Injection administered\n - Drug: Cyanocobalamin 1,000 mcg/mL, Vial\n - Dose: 1,000 mcg (1 mL)\n - Route: Intramuscular\n"
+     " - Site: Right deltoid\n", {("cyanocobalamin", "given")}),
+    # another drug's outcome on the next row is that drug's
+    ("Time  Medication                         Dose        Route  Site        RN\n"
+     "0905  cyanocobalamin 1,000 mcg/mL inj    1,000 mcg   IM     L deltoid   M.Castro RN\n"
+     "0910  vedolizumab 300 mg -- NOT GIVEN, not due (next 5/20)\n", {("cyanocobalamin", "given")}),
+    # an event dated before the note's own date is an earlier dose
+    ("Date: 05/12/2025\nDear Dr. Nakamura,\nHe started cyanocobalamin 1000 mcg IM weekly x 4 on 5/9 (first dose given in our "
+     "office), and will continue monthly thereafter.", {("cyanocobalamin", "historical"), ("cyanocobalamin", "planned")}),
+    # a call about a visit to come; a table header's "Given by" says nothing of today
+    ("TELEPHONE ENCOUNTER    03/04/2025 2:41 PM\nReason: reschedule B12 inj\n\nInjection log:\n"
+     "| Date       | Medication                  | Dose     | Route | Given by     |\n"
+     "| 02/06/2025 | Cyanocobalamin 1000 mcg/mL  | 1000 mcg | IM    | S. Pruitt MA |\n"
+     "| 01/07/2025 | Cyanocobalamin 1000 mcg/mL  | 1000 mcg | IM    | S. Pruitt MA |\n",
+     {("b12_unspecified", "planned"), ("cyanocobalamin", "historical")}),
+    # a letter's treatment history
+    ("Treatment to date:\n - Cyanocobalamin 1,000 mcg IM monthly, 05/2022 through 06/2024. Rash with each injection.\n"
+     " - Oral cyanocobalamin 2,000 mcg daily, 07/2024 through 11/2024.\n",
+     {("cyanocobalamin", "historical")}),
+    # "per order of" is the authority for today's dose, not an order; "i did it"
+    ("she bring her own vial of methylcobalamin 5000mcg/ml. per order of NP Kowalczyk give 0.5ml subcutaneous in abdomen, "
+     "i did it, pt no complain.", {("methylcobalamin", "given")}),
+])
+def test_status_in_records_letters_and_dictation(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected

@@ -1,0 +1,304 @@
+"""Administration grids: MAR rows, injection logs and series trackers, one dated row per dose.
+
+    Dose   Date/Time          Action      Dose        Route  Site          By
+    3/5    11/07/2025 10:40   Given       1,000 mcg   IM     L deltoid     M. Abernathy, RN
+    4/5    11/10/2025 10:51   Given       1,000 mcg   IM     R deltoid     T. Rosales, LPN
+    5/5    11/12/2025 09:00   Scheduled   1,000 mcg   IM
+
+A grid charts one drug, named in its rows or in the order just above them. A row dated the visit's day
+is today's event (given, held or refused); an older row is an earlier dose (historical); a scheduled
+row is a plan. The visit's day is the date the note labels as its own (DOS, visit or encounter date),
+else a row that says "today", else the latest row with an outcome when the note speaks of today.
+Rows are read from the note's text; nothing here depends on column order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from notes_audit.evidence.model import Person
+from notes_audit.extract import administrations as adm
+from notes_audit.extract.people import find_people
+
+I = re.IGNORECASE
+_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+_DATE = re.compile(
+    r"(?<![\d/.-])(?:(?P<m>\d{1,2})[/.-](?P<d>\d{1,2})(?:[/.-](?P<y>\d{4}|\d{2}))?|(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2})|"
+    r"(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?P<md>\d{1,2}),?\s+(?P<my>\d{4})|"
+    r"(?P<dd>\d{1,2})\s+(?P<dmon>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+(?P<dy>\d{4}))(?![\d/]|\.\d)", I)
+# The note's own date, labelled: "DOS: 11/10/2025", "Visit date 11/10/25", "Encounter Date: 2025-11-10".
+_VISIT_DATE_LABEL = re.compile(
+    r"\b(?:date\s+of\s+(?:service|visit|encounter)|d\.?o\.?s\.?|(?:visit|encounter|service|svc|appt\.?|appointment|admin(?:istration)?|"
+    r"injection)\s+date|date\s+seen|seen\s+on|(?:visit|encounter|appt\.?|appointment)\s*:)\s*[:#]?\s*", I)
+_GENERIC_DATE_LABEL = re.compile(r"(?:^|\n|[ ]{2,}|\t)[ \t]*date(?:/time)?\s*[:#]?\s*", I)
+_BIRTH_LABEL = re.compile(r"\b(?:dob|d\.o\.b\.?|born|birth\s*date|date\s+of\s+birth)\W{0,3}$", I)
+_TODAY_DATE = re.compile(r"\btoday(?:'s)?\b[^\n\d]{0,30}?(?=\d)|\b\d[\d/.-]{2,9}\s*\(?\s*(?:today|this\s+visit)\b", I)
+_DATE_LINE = re.compile(r"^[ \t]*(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|"
+                        r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\s+\d{4}|\d{1,2}/\d{1,2}/\d{2,4})[ \t]*$", I | re.M)
+_SPEAKS_OF_TODAY = re.compile(r"\btoday\b|\btolerated\b|\bthis\s+visit\b|\bnow\b", I)
+
+# What became of the dose in a row. Initials with a time ("10:51 TR") are a MAR cell of a dose given.
+_ACTIONS: list[tuple[str, re.Pattern[str]]] = [
+    ("declined", re.compile(r"\b(?:refused|declined|pt\s+refusal|patient\s+refused)\b", I)),
+    ("held", re.compile(r"\bnot\s+(?:given|administered|done)\b|\bheld\b|\bhold\b|\bmissed\b|\bno[\s-]?show\b|\bomitted\b|"
+                        r"\bcancel+ed\b|\bskipped\b|\bdeferred\b|\bnot\s+due\b|\bout\s+of\s+stock\b", I)),
+    ("ordered", re.compile(r"\border(?:ed)?\b|\bprescribed\b|\bverbal\s+order\b", I)),
+    ("planned", re.compile(r"\bscheduled\b|\bdue\b|\bpending\b|\bplanned\b|\bnext\b|\bto\s+be\s+given\b|\bupcoming\b|\bbooked\b", I)),
+    ("given", re.compile(r"\bgiven\b|\badministered\b|\badmin'?d\b|\bdone\b|\bcompleted?\b|\bcharted\b|\bdocumented\b|✓|✔|☑|"
+                         r"\[\s*[xX]\s*\]|\bself[- ]administered\b|(?-i:\b\d{1,2}:?\d{2}\s+[A-Z]{2,3}\b)", I)),
+]
+_PER_VOLUME = re.compile(r"\s*/\s*[a-z]", I)
+_ROW_MIN = 2  # a grid has at least two dated rows
+_GAP_LINES = 2  # header or comment lines a grid may hold between its rows
+_DRUG_REACH = 900  # how far above its first row a grid's drug may be named
+
+
+@dataclass(slots=True)
+class Row:
+    start: int
+    end: int
+    day: date | None
+    action: str
+    explicit: bool  # the row says what became of the dose (else: a dated dose in a log, given)
+
+
+def _to_date(m: re.Match[str], default_year: int | None) -> date | None:
+    try:
+        if m.group("iy"):
+            return date(int(m.group("iy")), int(m.group("im")), int(m.group("id")))
+        if m.group("mon"):
+            return date(int(m.group("my")), _MONTHS.index(m.group("mon")[:3].lower()) + 1, int(m.group("md")))
+        if m.group("dmon"):
+            return date(int(m.group("dy")), _MONTHS.index(m.group("dmon")[:3].lower()) + 1, int(m.group("dd")))
+        y = m.group("y")
+        year = (int(y) + 2000 if len(y) == 2 else int(y)) if y else default_year
+        if year is None:
+            return None
+        return date(year, int(m.group("m")), int(m.group("d")))
+    except ValueError:
+        return None
+
+
+def _default_year(text: str) -> int | None:
+    for m in _DATE.finditer(text):
+        if m.group("y") or m.group("iy") or m.group("my") or m.group("dy"):
+            d = _to_date(m, None)
+            if d:
+                return d.year
+    return None
+
+
+def visit_date(text: str, default_year: int | None = None) -> date | None:
+    """The note's own date when it labels one: DOS/visit/encounter date anywhere, else a "Date:" line
+    at the top, else a date written as today's."""
+    default_year = _default_year(text) if default_year is None else default_year
+    for rx, limit in ((_VISIT_DATE_LABEL, len(text)), (_GENERIC_DATE_LABEL, 400), (_TODAY_DATE, len(text))):
+        for label in rx.finditer(text, 0, limit):
+            m = _DATE.match(text, label.end()) if rx is not _TODAY_DATE else _DATE.search(text, label.start(), label.end() + 12)
+            if m:
+                d = _to_date(m, default_year)
+                if d:
+                    return d
+    # A header's date ("TELEPHONE ENCOUNTER    03/04/2025 2:41 PM"), or a letter's date line: not a birth date.
+    first_line_end = text.find("\n")
+    for m in _DATE.finditer(text, 0, len(text) if first_line_end == -1 else first_line_end):
+        if not _BIRTH_LABEL.search(text, max(0, m.start() - 20), m.start()):
+            return _to_date(m, default_year)
+    for m in _DATE_LINE.finditer(text, 0, 600):
+        return _to_date(_DATE.search(text, m.start(), m.end()), default_year)
+    return None
+
+
+def _action(line: str) -> str | None:
+    for status, rx in _ACTIONS:
+        if rx.search(line):
+            return status
+    return None
+
+
+_CELL_GAP = re.compile(r"\S(?:\t|[ ]{2,}|\s*\|\s*)\S")
+_LEADING_INDEX = re.compile(r"[ \t|]*(?:#?\d{1,2}(?:\s*(?:/|of)\s*\d{1,2})?[.)]?[ \t|]+)?$")
+
+
+def _tabular(text: str, lo: int, hi: int, date_at: int) -> bool:
+    """A grid row, not a sentence that has a date: its cells are set apart by tabs, pipes or runs of
+    spaces, or it starts with its date (a log entry: "10/13/25 - 1000 mcg IM LD  TR")."""
+    return bool(_CELL_GAP.search(text, lo, hi) or _LEADING_INDEX.match(text[lo:date_at]))
+
+
+def find_rows(text: str, lowered: str, default_year: int | None) -> list[list[Row]]:
+    """Runs of dated lines that chart doses: each has a date and an outcome, or a date and a dose."""
+    grids: list[list[Row]] = []
+    run: list[Row] = []
+    gap = 0
+    pos = 0
+    n = len(text)
+    while pos <= n:
+        nl = text.find("\n", pos)
+        end = n if nl == -1 else nl
+        row = None
+        dates = list(_DATE.finditer(text, pos, end)) if end - pos <= 200 else []
+        # "1/5  11/03/2025 09:10  Given": the dose's number in a series looks like a date; a year says which is
+        m = next((d for d in dates if d.group("y") or d.group("iy") or d.group("my") or d.group("dy")), dates[0] if dates else None)
+        if m and _tabular(text, pos, end, m.start()):
+            line = text[pos:end]
+            action = _action(line[:m.start() - pos] + " " + line[m.end() - pos:])
+            # an amount not per volume ("1000 mcg", not "1000 mcg/mL" or a lab's "98 mg/dL")
+            has_dose = any(not _PER_VOLUME.match(text, d.end()) for d in adm._DOSE.finditer(lowered, pos, end))
+            day = _to_date(m, default_year)
+            if (action or has_dose) and day is not None:
+                row = Row(pos, end, day, action or "given", action is not None)
+        if row:
+            run.append(row)
+            gap = 0
+        elif run:
+            gap += 1
+            if gap > _GAP_LINES or not text[pos:end].strip():
+                if len(run) >= _ROW_MIN:
+                    grids.append(run)
+                run, gap = [], 0
+        if nl == -1:
+            break
+        pos = nl + 1
+    if len(run) >= _ROW_MIN:
+        grids.append(run)
+    return grids
+
+
+def _grid_drug(text: str, lowered: str, grid: list[Row], mentions: list[adm.Mention]
+               ) -> tuple[str | None, list[adm.Mention]]:
+    """The drug a grid charts and the mention above it that heads it: named in one of its rows, else
+    the last B12 mention shortly above it with no other medication named between."""
+    inside = [m for m in mentions if grid[0].start <= m.start < grid[-1].end]
+    if inside:
+        named = [m.drug for m in inside if m.drug != "b12_unspecified"]
+        return (named[0] if named else inside[0].drug), []
+    above = [m for m in mentions if grid[0].start - _DRUG_REACH <= m.start < grid[0].start]
+    if not above:
+        return None, []
+    last = above[-1]
+    if adm._OTHER_DRUG_BETWEEN.search(lowered, last.end, grid[0].start):
+        return None, []
+    lo, hi = _line(text, last.start)
+    heading = [m for m in above if lo <= m.start < hi]
+    named = [m.drug for m in heading if m.drug != "b12_unspecified"]
+    return (named[0] if named else last.drug), heading
+
+
+def _line(text: str, pos: int) -> tuple[int, int]:
+    lo = text.rfind("\n", 0, pos) + 1
+    hi = text.find("\n", pos)
+    return lo, len(text) if hi == -1 else hi
+
+
+def _unhead(text: str, lowered: str, head: adm.Mention) -> None:
+    """The rows speak for the events a grid's heading drug line read from them ("Hydroxocobalamin 1 mg
+    IM doses:" is not given because its rows say given): the heading keeps only a status its own line
+    states ("Order: cyanocobalamin ... monthly")."""
+    lo, hi = _line(text, head.start)
+    status = head.attrs.get("status")
+    if status is not None and status not in adm.cues_in(text, lo, hi, lowered):
+        head.attrs["status"] = None
+
+
+_NOT_AN_EVENT_DATE = re.compile(r"\b(?:exp(?:ires?|iration|\.)?|lot|dob|born|due|next|until|by|before|resulted|drawn|collected|level|"
+                                r"b-?12|mma|folate|hgb|labs?)\W{0,3}(?:date\W{0,3})?$", I)
+_CLAUSE_BREAK = re.compile(r"[;.\n]")
+
+
+def _past_dated(text: str, m: adm.Mention, today: date, default_year: int | None) -> bool:
+    """Is a mention read as given today dated before the visit in its own clause ("He started
+    cyanocobalamin ... on 5/9 (first dose given in our office)" in a letter of 5/12)?"""
+    s0, s1 = m.sentence
+    lo = max(s0, m.start - 100)
+    hi = min(s1, m.end + 120)
+    for brk in _CLAUSE_BREAK.finditer(text, lo, m.start):
+        if not re.match(r"\d", text[brk.end():brk.end() + 1]) and text[brk.start()] != "." or text[brk.start() - 1:brk.start()].isalpha():
+            lo = brk.end()
+    brk = _CLAUSE_BREAK.search(text, m.end, hi)
+    while brk and text[brk.start()] == "." and re.match(r"\d", text[brk.end():brk.end() + 1]):
+        brk = _CLAUSE_BREAK.search(text, brk.end(), hi)  # "1.5 mL" is no clause end
+    hi = brk.start() if brk else hi
+    if re.search(r"\btoday\b|\bthis\s+(?:visit|morning|am)\b", text[lo:hi], I):
+        return False
+    for d in _DATE.finditer(text, lo, hi):
+        if _NOT_AN_EVENT_DATE.search(text, max(0, d.start() - 25), d.start()):
+            continue
+        day = _to_date(d, default_year)
+        if day is not None and day < today:
+            return True
+    return False
+
+
+def grid_mentions(text: str, lowered: str, mentions: list[adm.Mention]) -> list[adm.Mention]:
+    """Mentions for a note's administration grids. Mentions already found inside a grid's rows take
+    the row's status (a "Given" on a row dated last month is an earlier dose)."""
+    default_year = _default_year(text)
+    today = visit_date(text, default_year)
+    if today is not None:
+        for m in mentions:
+            if m.attrs.get("status") == "given" and _past_dated(text, m, today, default_year):
+                m.attrs["status"] = "historical"
+    grids = find_rows(text, lowered, default_year)
+    if not grids:
+        return mentions
+    out = list(mentions)
+    for grid in grids:
+        drug, heading = _grid_drug(text, lowered, grid, mentions)
+        if drug is None:
+            continue
+        for head in heading:
+            _unhead(text, lowered, head)
+        day = today
+        if day is None:
+            flagged = [r for r in grid if re.search(r"\btoday\b|\bthis\s+visit\b", text[r.start:r.end], I)]
+            outcomes = [r.day for r in grid if r.action in ("given", "held", "declined") and r.day]
+            if flagged:
+                day = flagged[-1].day
+            elif outcomes and (_SPEAKS_OF_TODAY.search(text, 0, grid[0].start) or _SPEAKS_OF_TODAY.search(text, grid[-1].end)):
+                day = max(outcomes)
+        for row in grid:
+            status = _row_status(row, day)
+            inside = [m for m in out if row.start <= m.start < row.end]
+            if status is not None and (row.explicit or status == "historical"):
+                for m in inside:
+                    m.attrs["status"] = status
+            if inside or status is None:
+                continue
+            out.append(_row_mention(text, lowered, row, drug, status))
+    return out
+
+
+def _row_status(row: Row, day: date | None) -> str | None:
+    """A row's event on the visit's `day`; with no visit day known, a log of doses given is a history."""
+    if day is None:
+        return {"given": "historical", "planned": "planned"}.get(row.action)
+    if row.action == "planned":
+        return "planned" if row.day >= day else None
+    if row.action == "ordered":
+        return "ordered" if row.day == day else None
+    if row.day == day:
+        return row.action
+    if row.day < day and row.action == "given":
+        return "historical"
+    return None  # an earlier dose held or refused is no administration at all; a later one is not yet
+
+
+def _row_mention(text: str, lowered: str, row: Row, drug: str, status: str) -> adm.Mention:
+    attrs: dict = {"status": status}
+    d = adm._dose(lowered, row.start, row.end, row.start)
+    if d:
+        attrs["dose"] = d[2]
+    r = adm._route(lowered, row.start, row.end, row.start)
+    if r:
+        attrs["route"] = r[2]
+    if status == "given":
+        s = adm._site(text, row.start, row.end, row.start)
+        if s:
+            attrs["site"] = s[2]
+        people = find_people(text, row.start, row.end)
+        if people:
+            attrs["administered_by"] = Person(people[0][2], people[0][3])
+    return adm.Mention(drug, row.start, row.end, (row.start, row.end), (row.start, row.end), "administration_grid", attrs)

@@ -1,0 +1,57 @@
+"""Administration grids (MAR rows, injection logs, series trackers): which row is today's event."""
+
+from datetime import date
+
+import pytest
+
+from notes_audit.extract.charted import visit_date
+
+_MAR = ("Order: cyanocobalamin 1,000 mcg IM every other day x 5 doses\n\n"
+        "Dose   Date/Time          Action      Dose        Route  Site          By\n"
+        "1/5    11/03/2025 09:10   Given       1,000 mcg   IM     L deltoid     T. Rosales, LPN\n"
+        "2/5    11/05/2025 09:25   Given       1,000 mcg   IM     R deltoid     T. Rosales, LPN\n"
+        "3/5    11/10/2025 10:51   Given       1,000 mcg   IM     R deltoid     T. Rosales, LPN\n"
+        "4/5    11/12/2025 09:00   Scheduled   1,000 mcg   IM\n\n")
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the row of the visit's day is today's event, older rows are earlier doses, scheduled rows plans
+    (_MAR + "Today's admin comments (11/10): tolerated, no site reaction.",
+     {("cyanocobalamin", "ordered"), ("cyanocobalamin", "historical"), ("cyanocobalamin", "given"),
+      ("cyanocobalamin", "planned")}),
+    ("DOS: 10/27/2025\nNurse visit.\nCyanocobalamin series:\n10/13/2025 | 1000 mcg | IM | L deltoid | given\n"
+     "10/20/2025 | 1000 mcg | IM | R deltoid | given\n10/27/2025 | 1000 mcg | IM | L deltoid | given\n"
+     "11/03/2025 | 1000 mcg | IM |           | scheduled\n",
+     {("cyanocobalamin", "historical"), ("cyanocobalamin", "given"), ("cyanocobalamin", "planned")}),
+    # a row flagged today, in a log of doses with no outcome column
+    ("B12 Injection Log - cyanocobalamin 1000 mcg IM\nDate       Dose        Site   Initials\n10/13/25   1000 mcg    LD     TR\n"
+     "10/20/25   1000 mcg    RD     TR\n10/27/25   1000 mcg    LD     MA   (today)\n",
+     {("cyanocobalamin", "historical"), ("cyanocobalamin", "given")}),
+    # a log in a phone note: nothing happened today, the heading is not given because its rows say so
+    ("Telephone note. Pt asks about her B12 series.\nHydroxocobalamin 1 mg IM doses:\n09/01/2025   1 mg   IM   given\n"
+     "10/01/2025   1 mg   IM   given\nNext due 11/01 - pt will call to book.\n",
+     {("hydroxocobalamin", "historical")}),
+    # today's row refused; the earlier refusal or hold of a past row is no event at all
+    ("Visit date: 03/14/2026\nMAR\ncyanocobalamin 1,000 mcg IM monthly\n01/14/2026 09:10   Held       level > 2000\n"
+     "02/14/2026 09:02   Given      1,000 mcg   IM   R deltoid   JS\n03/14/2026 09:15   Refused    pt states she feels fine\n",
+     {("cyanocobalamin", "historical"), ("cyanocobalamin", "declined")}),
+    # dated lines that are not a grid: lab trends, medication start dates, sentences with dates
+    ("Date of service 03/14/2026\nB12 trend:\n01/02/2025   180 pg/mL  L\n06/10/2025   420 pg/mL\n"
+     "Glucose 03/14/2026   98 mg/dL\nOn monthly B12 injections.\n", {("b12_unspecified", "historical")}),
+    ("DOS 03/14/2026\nMedications:\ncyanocobalamin 1000 mcg IM monthly   started 01/05/2025\nmetformin 500 mg   started 02/01/2024\n",
+     {("cyanocobalamin", "historical")}),
+])
+def test_grid_rows(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("DOS: 11/10/2025\nNurse visit", date(2025, 11, 10)),
+    ("Patient: J. Doe   DOB 08/14/1962\nDate of service: 2025-11-10", date(2025, 11, 10)),
+    ("Date: Nov 10, 2025\nB12 injection visit", date(2025, 11, 10)),
+    ("Encounter date 3/4/26", date(2026, 3, 4)),
+    ("Printed 11/12/2025\n...\nToday's admin comments (11/10): tolerated", date(2025, 11, 10)),
+    ("DOB 08/14/1962\nB12 level 11/01/2025: 180", None),  # a birth date or a lab date is not the visit's
+])
+def test_visit_date(text, expected):
+    assert visit_date(text) == expected

@@ -100,7 +100,7 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
     # one ("Done - I sent Nascobal to your CVS", "once the loading phase is done"): see cues_in.
     ("given_weak", re.compile(r"\b(?:completed|performed|done)\b", I)),
     ("ordered", re.compile(r"\b(?:sent|e-?sent|called\s+in|faxed)\b[^.\n]{0,130}?\b(?:pharmacy|cvs|walgreens|rite\s*aid|walmart|kroger|costco|"
-                           r"publix|express\s+scripts|mail[\s-]order)\b|(?<!per\s)(?<!as\s)\border(?:ed|s)?\b|\bprescri(?:bed|be|ption)\b|\brx\b(?!\s*(?:#|label|bottle|number|no\b))|\be-?prescribed\b|\bsent\s+to\s+(?:the\s+)?pharmacy|"
+                           r"publix|express\s+scripts|mail[\s-]order)\b|(?<!per\s)(?<!as\s)\border(?:ed|s)?\b|\bprescri(?:bed|be|ption)\b(?!\s+(?:by|from)\b)|\brx\b(?!\s*(?:#|label|bottle|number|no\b|by\b|from\b))|\be-?prescribed\b|\bsent\s+to\s+(?:the\s+)?pharmacy|"
                            r"(?<!will\s)(?<!to\s)(?<!self-)\bstart(?:ed|ing)?\b|\binitiat\w+|\bbegin\b|\brefill|\bx\s*1\s+now\b|\bnow\s*x\s*1\b|\bstat\b|\bonce\s+now\b", I)),
     ("planned", re.compile(r"\brecommend\w*|\bswitch\s+(?:\w+\s+){0,2}?to\b|\bnext\s+(?:injection|dose|shot|appointment|appt|visit|b-?12)|\bwill\s+(?:give|start|administer|continue|receive|return|begin|get|resume|repeat)|"
                            r"\bplan(?:ned|s)?\b|\bto\s+(?:start|begin|receive|continue|resume)\b|\bcontinue\b|\bschedul\w+|\bdue\b|\breturn\s+(?:in|for)|"
@@ -428,20 +428,22 @@ _INJECTION_WORD = re.compile(r"\binj(?:ection)?s?\b|\bshots?\b|\bdose\b", I)
 _TABLE_ROW = re.compile(r"(?:[|\t][^|\t\n]*){3}")
 
 
-def _injection_today(text: str, pos: int, lowered: str, reach: int = 1500) -> str | None:
+def _injection_today(text: str, pos: int, lowered: str, reach: int = 1500) -> tuple[str, int, int] | None:
     """What happened to today's injection, said later without naming the drug ("Injection held d/t acute
     illness - not given."): the first such sentence with a given, held or declined cue and no past or future."""
     start = pos
     for brk in [*_SENTENCE_BREAK.finditer(text, pos, min(len(text), pos + reach)), None]:
         end = brk.start() if brk else min(len(text), pos + reach)
-        if (end > start and _INJECTION_WORD.search(text, start, end) and not _DRUG_NAME.search(text, start, end)
-                and not _TABLE_ROW.search(text, start, end)):  # a table's header ("| Dose | Given by |") says nothing
+        about_it = _INJECTION_WORD.search(text, start, end) or (
+            _ADMIN_VERB.search(text, start, end) and _says_how(text, start, end, lowered))  # "Administered 1 mL IM L deltoid."
+        if (end > start and about_it and not _DRUG_NAME.search(text, start, end)
+                and not _OTHER_DRUG_BETWEEN.search(lowered, start, end) and not _TABLE_ROW.search(text, start, end)):  # a table's header ("| Dose | Given by |") says nothing
             cues = cues_in(text, start, end, lowered)
             said_today = _TODAY.search(text, start, end)
             for status in ("declined", "held", "given"):
                 if status in cues and (said_today and status != "given" or
                                        not (cues & {"historical", "planned"}) and not _FUTURE_OR_PAST.search(text, start, end)):
-                    return status
+                    return status, start, end
         if brk:
             start = brk.end()
     return None
@@ -532,7 +534,9 @@ def _status(text: str, m: Mention, lowered: str) -> str | None:
         return "visit_reason"
     if m.section == "history_of_present_illness":
         return "historical"  # a bare mention in the history, with no word of plan or order
-    return "historical" if m.attrs.get("route") in ("PO", "SL", "nasal") else "planned"
+    # An injectable named with no word of when or what (a title, "RE: hydroxocobalamin injection") is no
+    # event; an oral or nasal product named so is what the patient takes.
+    return "historical" if m.attrs.get("route") in ("PO", "SL", "nasal") else None
 
 
 def read_mention(text: str, m: Mention, lowered: str | None = None) -> Mention:
@@ -581,7 +585,20 @@ def read_mention(text: str, m: Mention, lowered: str | None = None) -> Mention:
     # from what the note says happened, here or in the drug mentions of the day (see merge).
     if status not in ("given", "declined", "held") and is_visit_reason(text, m):
         status = "visit_reason"
-        a["today"] = _injection_today(text, m.end, lowered)
+        today = _injection_today(text, m.end, lowered)
+        a["today"] = today[0] if today else None
+        if today and today[0] == "given":
+            # "Administered 1 mL (1000 mcg) IM L deltoid.": how the visit's injection was given
+            lo_t, hi_t = today[1], today[2]
+            d, r, st = _dose(lowered, lo_t, hi_t, lo_t), _route(lowered, lo_t, hi_t, lo_t), _site(text, lo_t, hi_t, lo_t)
+            for key, found in (("dose", d), ("route", r), ("site", st)):
+                if found and a.get(key) is None:
+                    a[key] = found[2]
+    if status == "ordered" and m.section not in _HISTORY_SECTIONS:
+        # "Order (Dr. X): cyanocobalamin 500 mcg SQ monthly." then "Drew up 0.5 mL ... Administered SQ, L thigh.":
+        # when no drug mention of the note is given, that report is this order's dose (see merge).
+        today = _injection_today(text, a["block_end"], lowered)
+        a["given_later"] = bool(today and today[0] == "given")
     m.attrs["status"] = status
     near_lo, near_hi = max(s0, m.start - 60), min(s1, m.end + 120)
     if status == "given" and _REGIMEN.search(text, m.end, near_hi):
@@ -622,11 +639,19 @@ def _regimen_of(m: Mention) -> Mention:
     return Mention(m.drug, m.start, m.end, m.sentence, m.window, m.section, {**keep, "status": m.attrs["regimen"]})
 
 
+def _given_of(m: Mention) -> Mention:
+    """Today's dose of an order whose administration the note reports without naming the drug."""
+    keep = {k: m.attrs.get(k) for k in ("dose", "route", "patient_supplied") if m.attrs.get(k) is not None}
+    return Mention(m.drug, m.start, m.end, m.sentence, m.window, m.section, {**keep, "status": "given"})
+
+
 def merge(text: str, mentions: list[Mention]) -> list[Administration]:
     """One Administration per (drug, status); a bare "B12" joins the named drug of the same status."""
     groups: dict[tuple[str, str], list[Mention]] = {}
     mentions = [m for m in mentions if m.attrs["status"] is not None]
     mentions += [_regimen_of(m) for m in mentions if m.attrs.get("regimen")]
+    if not any(m.attrs["status"] == "given" for m in mentions):
+        mentions += [_given_of(m) for m in mentions if m.attrs.get("given_later")][:1]
     reasons = [m for m in mentions if m.attrs["status"] == "visit_reason"]
     for m in mentions:
         if m.attrs["status"] != "visit_reason":

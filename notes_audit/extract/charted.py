@@ -34,7 +34,10 @@ _VISIT_DATE_LABEL = re.compile(
     r"injection)\s+date|date\s+seen|seen\s+on|(?:visit|encounter|appt\.?|appointment)\s*:)\s*[:#]?\s*", I)
 _GENERIC_DATE_LABEL = re.compile(r"(?:^|\n|[ ]{2,}|\t)[ \t]*date(?:/time)?\s*[:#]?\s*", I)
 _BIRTH_LABEL = re.compile(r"\b(?:dob|d\.o\.b\.?|born|birth\s*date|date\s+of\s+birth)\W{0,3}$", I)
-_TODAY_DATE = re.compile(r"\btoday(?:'s)?\b[^\n\d]{0,30}?(?=\d)|\b\d[\d/.-]{2,9}\s*\(?\s*(?:today|this\s+visit)\b", I)
+# "Today's admin comments (11/10):", "Today 09/02/2025:", "03/10/26 (today)", "Comment 03/10/26 (B. Sousa LPN): today's dose"
+_TODAY_DATE = re.compile(r"\btoday(?:'s)?(?:\s+(?:date|admin\w*|visit|dose|comments?|encounter|injection|note)){0,2}\s*[:(]?\s*(?=\d)|"
+                         r"\b\d[\d/.-]{2,9}\s*\(?\s*(?:today|this\s+visit)\b|"
+                         r"^[ \t]*(?:comment|note|entry|addendum|admin\w*)\s+\d[\d/.-]{2,9}\b[^\n\d]{0,40}\btoday\b", I | re.M)
 _DATE_LINE = re.compile(r"^[ \t]*(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|"
                         r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\s+\d{4}|\d{1,2}/\d{1,2}/\d{2,4})[ \t]*$", I | re.M)
 _SPEAKS_OF_TODAY = re.compile(r"\btoday\b|\btolerated\b|\bthis\s+visit\b|\bnow\b", I)
@@ -96,7 +99,7 @@ def visit_date(text: str, default_year: int | None = None) -> date | None:
     default_year = _default_year(text) if default_year is None else default_year
     for rx, limit in ((_VISIT_DATE_LABEL, len(text)), (_GENERIC_DATE_LABEL, 400), (_TODAY_DATE, len(text))):
         for label in rx.finditer(text, 0, limit):
-            m = _DATE.match(text, label.end()) if rx is not _TODAY_DATE else _DATE.search(text, label.start(), label.end() + 12)
+            m = _DATE.match(text, label.end()) if rx is not _TODAY_DATE else _DATE.search(text, label.start(), max(label.end(), label.start() + 12) + 12)
             if m:
                 d = _to_date(m, default_year)
                 if d:

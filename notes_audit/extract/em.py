@@ -64,7 +64,7 @@ def _sentences_hit(rx: re.Pattern[str], text: str, starts: list[int]) -> set[int
 # A telephone encounter, portal message, result note or letter is not a face-to-face visit.
 _NON_VISIT = re.compile(r"\b(?:telephone|phone\s+(?:note|call|encounter|message)|tel\s+enc|portal|mychart|patient\s+message|"
                         r"result(?:s)?\s+(?:note|letter|notification)|lab\s+results?\s+(?:note|letter)|dear\s+(?:dr|mr|mrs|ms)|"
-                        r"refill\s+request|chart\s+prep|e-?consult|(?<!for\s)referrals?|message\s+(?:from|to)\s+(?:the\s+)?(?:patient|pt)|"
+                        r"refill\s+request|chart\s+prep|e-?consult|(?:^|\n)[ \t]*referral\b|referral\s+letter|patient\s+referrals|re:\s*referral|message\s+(?:from|to)\s+(?:the\s+)?(?:patient|pt)|"
                         r"to\s+whom\s+it\s+may\s+concern|letter\s+of\s+medical\s+necessity|prior\s+auth\w*)\b", L)
 # A change made in the past ("switched to hydroxocobalamin in 2023") is history, not today's re-evaluation.
 _PAST_CHANGE = re.compile(r"\b(?:19|20)\d\d\b|\bpreviously\b|\bago\b|\blast\s+year\b|\bhad\s+been\b", L)

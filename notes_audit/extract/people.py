@@ -14,7 +14,7 @@ _UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
 _WORD = rf"[{_UPPER}](?:[^\W\d_]|['’\-])+"
 _NAME = rf"(?:{_WORD}|[{_UPPER}]\.|[{_UPPER}](?=[ ]{_WORD}))(?:[ \t](?:[{_UPPER}]\.|{_WORD}|[{_UPPER}](?=[ ]{_WORD}))){{0,2}}"
 # Dictated notes write "dr. smith" in lower case: after "dr." only, and not a common word ("the doctor to know").
-_LOWER_NAME = r"(?<=[dD]r\.[ ])(?!(?:to|the|a|an|and|or|was|is|in|at|on|for|of|by|who|said|says|will|who|note|office)\b)[a-z][a-z'’\-]+"
+_LOWER_NAME = r"(?:(?<=[dD]r\.[ ])|(?<=\b[dD]r[ ]))(?!(?:to|the|a|an|and|or|was|is|in|at|on|for|of|by|who|said|says|will|who|note|office)\b)[a-z][a-z'’\-]+"
 _DR_NAME = re.compile(r"\b(?i:Dr\.?|Doctor)[ \t]+(?P<name>" + _NAME + r"|" + _LOWER_NAME + r"(?:[ \t]+[a-z][a-z'’\-]+)?)")
 # Name and credential on one line: "Fernwood\nNP: ..." is a heading and a label, not "Fernwood, NP".
 _NAME_CRED = re.compile(r"(?P<name>" + _NAME + r")[ \t]*,?[ \t]+(?P<cred>" + CREDENTIAL + r")(?![A-Za-z])")
@@ -28,6 +28,10 @@ PROVIDER_CREDENTIALS = frozenset({"MD", "DO", "NP", "FNP", "FNP-C", "FNP-BC", "A
 _NOT_NAMES = {"The", "Patient", "Pt", "Injection", "Given", "Administered", "Site", "Route", "Dose", "Lot", "Left",
               "Right", "Office", "Present", "In", "Was", "Is", "Clinic", "Today", "Vitamin", "Supervising", "Provider", "Physician", "Nurse",
               "Per", "By", "Dr", "Doctor", "Visit", "Note", "Allergies", "Allergy", "Location", "Date", "Dos", "Encounter", "Progress", "Telephone", "Phone", "Follow", "Acute", "Video", "Tolerated", "At", "Available", "Here", "Today", "Onsite", "Supervised", "Supervising", "Pt", "Well", "No", "Denies", "In", "On", "Via", "Was", "Is", "Present", "Available", "And", "With", "Who"}
+
+
+_NAME_ENDS = {"On", "In", "At", "During", "Present", "Premises", "Available", "Onsite", "Was", "Is", "Here", "Via", "By",
+              "For", "Today", "Supervising", "Supervised", "And", "With", "Who", "Notified", "Aware", "Covering"}
 
 
 def norm_credential(raw: str | None) -> str | None:
@@ -50,6 +54,11 @@ def _clean_name(name: str | None) -> str | None:
     # "Dr. Amanda Chen ZEBRA-7 present": once a name is in mixed case, an ALL-CAPS word ends it.
     for k in range(1, len(words)):
         if not words[0].isupper() and words[k].isupper() and len(words[k].strip(".")) > 1:
+            words = words[:k]
+            break
+    # "DR. OKAFOR ON PREMISES": in capitals the name ends at the first word that is not a name's
+    for k in range(1, len(words)):
+        if words[k].rstrip(".,").title() in _NAME_ENDS:
             words = words[:k]
             break
     words = [w.title() if w.isupper() and len(w) > 2 else w for w in words]

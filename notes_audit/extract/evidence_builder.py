@@ -27,6 +27,7 @@ _ANEMIA_DUE_TO = re.compile(r"an(?:a)?emia,?\s+(?:(?:likely|probably|most\s+like
 _DUE_TO_IF_DEFICIENCY = re.compile(r"\s+(?:due\s+to|secondary\s+to|from|d/t)\s+intrinsic\s+factor\s+deficiency", re.I)
 _UNCHECKED_BOX = re.compile(r"(?:\[\s*\]|☐|\(\s*\))[ \t]*$")
 _QUALITATIVE_TESTS = {"intrinsic_factor_ab", "parietal_cell_ab"}
+_EXPOSURES = {"metformin_long_term"}  # a drug taken, named as a cause: known, whatever the doubt about causation
 _PARAGRAPH_LIMIT = 400  # chars after a drug mention that its template block may span
 
 
@@ -224,7 +225,10 @@ class EvidenceBuilder:
                     continue  # D51.0's title: "B12 deficiency anemia due to intrinsic factor deficiency" is PA
                 if t.value == "b12_deficiency" and _ANEMIA_DUE_TO.search(text, max(0, t.start - 60), t.start):
                     t = Target(t.start, t.end, "DX:b12_deficiency_anemia")  # "megaloblastic anemia due to B12 deficiency"
-                ev.diagnoses.append(Diagnosis(t.value, _specific_icd10(t.value, text[t.start:t.end]), assertion(t),
+                status = assertion(t)
+                if status == "uncertain" and t.value in _EXPOSURES:
+                    status = "affirmed"  # "most likely from long-term metformin": the doubt is the cause's, not the use's
+                ev.diagnoses.append(Diagnosis(t.value, _specific_icd10(t.value, text[t.start:t.end]), status,
                                               section_at(t.start), (t.start, t.end), text[t.start:t.end]))
                 continue
             if t.kind in ("LAB", "B12"):
@@ -236,6 +240,8 @@ class EvidenceBuilder:
                 reading = (read_qualitative(text, t.start, t.end, limit) if test in _QUALITATIVE_TESTS
                            else read_numeric(test, text, t.end, limit))
                 status = assertion(t, True) if reading is not None else None  # a result is never "negated"
+                if status == "uncertain":
+                    status = "affirmed"  # "possible pernicious anemia; IF Ab negative": the doubt is the diagnosis's
                 if status == "hypothetical":
                     continue  # "hold if B12 > 1,000": a threshold in a rule, not a result
                 if reading is not None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from notes_audit.evidence.vocab import STD_UNIT
 
 _GAP_WORD = (
-    r"(?:levels?|lvl|values?|results?|was|were|is|are|of|at|came\s+back(?:\s+at)?|returned(?:\s+at)?|"
+    r"(?:levels?|lvl|values?|results?|was|were|is|are|of|at|came\s+back(?:\s+at)?|(?:before|after|prior\s+to|when|at\s+the\s+time\s+of)\s+(?:[a-z']+\s+){0,4}?(?=(?:was|were)\b)|returned(?:\s+at)?|"
     r"measured(?:\s+at)?|serum|total|plasma|now|today|recently|only|still|just|drawn|checked|"
     r"previously|prior|initially|originally|then|which|and|last\s+(?:week|month|year)|"
     r"resulted|reported|shows?|showed|demonstrated|revealed|back|came|returned|noted|found|"
@@ -205,8 +205,10 @@ def read_numeric(test: str, text: str, pos: int, limit: int) -> LabReading | Non
                 flag_raw, end = f.group("flag"), f.end()
     if unit is None:
         # Lab tables: the unit may stand after the flag/range on the same row.
-        tail = re.match(r"[^\n]{0,30}?\b(pg/ml|ng/l|pmol/l|nmol/l|[uµμ]mol/l|ng/ml|g/dl|fl)\b", window[end:], re.I)
-        if tail:
+        # Not across a ";" or "," to the next result ("Hgb 10.8 (L), MCV 95; B12 488 pg/mL"), and only a unit
+        # this test is measured in.
+        tail = re.match(r"[^\n;,]{0,30}?\b(pg/ml|ng/l|pmol/l|nmol/l|[uµμ]mol/l|ng/ml|g/dl|fl)\b", window[end:], re.I)
+        if tail and standardise(test, value, _norm_unit(tail.group(1)))[0] is not None:
             unit = _norm_unit(tail.group(1))
     value_std, unit_std = standardise(test, value, unit)
     lo, hi = _PLAUSIBLE.get(test, (0, float("inf")))

@@ -197,3 +197,21 @@ def test_concept_phrasings_table(extractor, text, concept, status):
 @pytest.mark.parametrize("text", ["Seen by PA on monthly rotation.", "PA-C on site today."])
 def test_pa_the_clinician_is_not_pernicious_anemia(extractor, text):
     assert not extractor.extract_text(text).diagnoses
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a dash before the verdict does not cut it off
+    ("3. Autoimmune atrophic gastritis (K29.40) - presumptive, see below", {("atrophic_gastritis", "uncertain")}),
+    ("5. Celiac screen negative - no celiac disease at this time; rescreen if symptoms.", {("celiac_disease", "negated")}),
+    # consistent with, may indicate, concerned about, to exclude: uncertain
+    ("B12 low-normal but MMA and homocysteine elevated -> consistent w/ B12 deficiency.", {("b12_deficiency", "uncertain")}),
+    ("A low holotranscobalamin may indicate early vitamin B12 deficiency.", {("b12_deficiency", "uncertain")}),
+    ("I am concerned about subacute combined degeneration of the cord.", {("subacute_combined_degeneration", "uncertain")}),
+    # the subject that is not the cause is negated; what it does not cause is not
+    ("This means B12 deficiency is not the cause of your tiredness.", {("b12_deficiency", "negated"), ("fatigue", "affirmed")}),
+    # not stopping a drug does not negate taking it; a drug named as a likely cause is still taken
+    ("You do NOT need to stop the metformin.", {("metformin_long_term", "affirmed")}),
+    ("B12 deficiency, most likely from long-term metformin.", {("b12_deficiency", "affirmed"), ("metformin_long_term", "affirmed")}),
+])
+def test_status_with_dashes_hedges_and_causes(extractor, text, expected):
+    assert {(d.concept, d.status) for d in extractor.extract_text(text).diagnoses} == expected

@@ -19,6 +19,12 @@ from notes_audit.extract.labs import interpret, standardise
     ("Folate 9.1 ng/mL", "folate", 9.1, "ng/mL", None, "affirmed"),
     ("Vitamin B12 | 182 | L | 232-1245 pg/mL", "b12", 182, "pg/mL", "deficient", "affirmed"),
     ("Her prior B12 was 160 pg/mL in 2019.", "b12", 160, "pg/mL", "deficient", "historical"),
+    # another result's unit further along the line is not this one's
+    ("Labs 10/20: BUN 31; Hgb 10.8 (L), MCV 95; B12 488 pg/mL; albumin 3.1.", "hemoglobin", 10.8, "g/dL", "deficient", "affirmed"),
+    ("Labs 10/20: BUN 31; Hgb 10.8 (L), MCV 95; B12 488 pg/mL; albumin 3.1.", "mcv", 95, "fL", None, "affirmed"),
+    # a result is affirmed whatever doubt the diagnosis beside it carries; an old one is historical
+    ("Possible pernicious anemia: IF Ab negative, B12 176 pg/mL.", "b12", 176, "pg/mL", "deficient", "affirmed"),
+    ("Your B12 before we started the shots was 164 and you had numbness.", "b12", 164, "pg/mL", "deficient", "historical"),
 ])
 def test_numeric_labs(extractor, text, test, value_std, unit_std, interpretation, status):
     labs = [x for x in extractor.extract_text(text).labs if x.test == test]

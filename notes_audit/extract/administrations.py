@@ -76,7 +76,7 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("held", re.compile(r"\b(?<!pressure\s)held\b(?!\s+(?:pressure|for\s+\d+\s*(?:sec|min)))|\bhold(?:ing)?\b|\bnot\s+(?:given|administered|done)\b|\bno\s+(?:injection|b-?12|shot|dose|cyanocobalamin)\s+(?:was\s+)?(?:given|administered|today)|"
                         r"\bdefer(?:red)?\b(?!\s+(?:to|per)\s+(?:the\s+)?(?:pcp|primary|provider|physician|dr\b|doctor|specialist|gi\b|her\b|his\b|their\b|neuro\w*|hem\w*|onc\w*|card\w*|endo\w*|judg\w*|discretion))|\bpostponed?\b|\bskip(?:ped)?\b|\bwithheld\b|\bwill\s+not\s+(?:give|administer)|"
                         r"\bdid\s+not\s+(?:give|receive|administer|get)|\bwas\s+not\s+(?:given|administered)|\bnot\s+today\b|\bcancel+ed\b", I)),
-    ("historical", re.compile(r"\b(?:stop|stopped|discontinue[ds]?|d/c|dc'?d)\s+(?:the\s+|her\s+|his\s+)?(?:(?:oral|sl|sublingual|im|nasal|po)\s+)?(?=\S*(?:cobal|b-?12))|\blast\s+(?:[\w-]+\s+){0,2}?(?:injection|dose|shot|b-?12|given|received|administered)|\bpreviously\b|\b(?:has|have|'ve|had)\s+been\s+(?:receiving|getting|on|taking)|"
+    ("historical", re.compile(r"\b(?:stop|stopped|discontinue[ds]?|d/c|dc'?d)\s+(?:(?:the|her|his|otc|oral|sl|sublingual|im|nasal|po|daily)\s+){0,2}(?=\S*(?:cobal|b-?12))|\blast\s+(?:[\w-]+\s+){0,2}?(?:injection|dose|shot|b-?12|given|received|administered)|\bpreviously\b|\b(?:has|have|'ve|had)\s+been\s+(?:receiving|getting|on|taking)|"
                               r"\bhad\s+been\b|\bin\s+the\s+past\b|\bused\s+to\b|\bat\s+(?:an?\s+)?(?:another|outside|other|different)\s+(?:clinic|office|facility|provider|practice)|"
                               r"\bago\b|\bprior\s+(?:injection|dose|shot)s?|\breceived\s+(?:on\s+)?\d{1,2}/\d{1,2}\b|\bby\s+(?:the\s+)?(?:home\s+health|hh\s+nurse|visiting\s+nurse|pharmacist)|\bat\s+(?:the|a|her|his)\s+pharmacy\b|\bwas\s+on\b(?!\s+(?:site|the\s+(?:unit|floor|premises)|premises|call|duty))|\bhistory\s+of\b|\bh/o\b|\bsince\s+(?:19|20)\d\d|\bgets\s+(?:her|his|their|b-?12|monthly|it)|"
                               r"\breceives\b|\breceiving\b|\brecv'?g\b|\bhas\s+had\b|"
@@ -101,8 +101,11 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("given_weak", re.compile(r"\b(?:completed|performed|done)\b", I)),
     ("ordered", re.compile(r"\b(?:sent|e-?sent|called\s+in|faxed)\b[^.\n]{0,130}?\b(?:pharmacy|cvs|walgreens|rite\s*aid|walmart|kroger|costco|"
                            r"publix|express\s+scripts|mail[\s-]order)\b|(?<!per\s)(?<!as\s)\border(?:ed|s)?\b|\bprescri(?:bed|be|ption)\b(?!\s+(?:by|from)\b)|\brx\b(?!\s*(?:#|label|bottle|number|no\b|by\b|from\b))|\be-?prescribed\b|\bsent\s+to\s+(?:the\s+)?pharmacy|"
-                           r"(?<!will\s)(?<!to\s)(?<!self-)\bstart(?:ed|ing)?\b|\binitiat\w+|\bbegin\b|\brefill|\bx\s*1\s+now\b|\bnow\s*x\s*1\b|\bstat\b|\bonce\s+now\b", I)),
-    ("planned", re.compile(r"\brecommend\w*|\bswitch\s+(?:\w+\s+){0,2}?to\b|\bnext\s+(?:injection|dose|shot|appointment|appt|visit|b-?12)|\bwill\s+(?:give|start|administer|continue|receive|return|begin|get|resume|repeat)|"
+                           r"\brefill|\bx\s*1\s+now\b|\bnow\s*x\s*1\b|\bstat\b|\bonce\s+now\b", I)),
+    # "Start ..." orders a drug unless the words around it only plan or advise it ("Recommended she start
+    # OTC cyanocobalamin", "then ... monthly starting Feb"): see cues_in.
+    ("ordered_weak", re.compile(r"(?<!will\s)(?<!to\s)(?<!self-)\bstart(?:ed|ing)?\b|\binitiat\w+|\bbegin\b", I)),
+    ("planned", re.compile(r"\brecommend\w*|\badvis\w+\s+(?:to|her|him|them|pt|patient)\b|\bswitch\s+(?:\w+\s+){0,2}?to\b|\bnext\s+(?:injection|dose|shot|appointment|appt|visit|b-?12)|\bwill\s+(?:give|start|administer|continue|receive|return|begin|get|resume|repeat)|"
                            r"\bplan(?:ned|s)?\b|\bto\s+(?:start|begin|receive|continue|resume)\b|\bcontinue\b|\bschedul\w+|\bdue\b|\breturn\s+(?:in|for)|"
                            r"\bf/u\b|\bfollow[\s-]?up\b|\brtc\b|\bresume\b|\bupcoming\b|\bnext\s+(?:week|month)|\bre-?schedul\w*|\bcome\s+back\b|"
                            r"\bthen\s+(?:monthly|weekly|daily|every|q\.?\s*(?:month|week|day|\d))|\bx\s*\d+\s*(?:doses?|weeks?|wks?|days?)?\s*,?\s*then\b", I)),
@@ -318,9 +321,20 @@ def cues_in(text: str, lo: int, hi: int, lowered: str) -> set[str]:
                 break
     if "given_weak" in out:
         out.discard("given_weak")
-        if not out & {"ordered", "planned"}:
+        if not out & {"ordered", "planned", "ordered_weak"}:
             out.add("given")
+    if "ordered_weak" in out:
+        out.discard("ordered_weak")
+        if not _ADVISORY.search(text, lo, hi):
+            out.add("ordered")
+        else:
+            out.add("planned")
     return out
+
+
+# Words that make a "start" advice, not an order: "Recommended she start OTC cyanocobalamin".
+_ADVISORY = re.compile(r"\brecommend\w*|\badvis\w+|\bsuggest\w*|\bencourag\w+|\botc\b|\bover[\s-]the[\s-]counter\b|"
+                       r"\bwill\b|\bplan(?:s|ned|ning)?\b|\bto\s+start\b|\bconsider\w*|\bcan\s+start\b|\bmay\s+start\b", I)
 
 
 _FUTURE_OR_PAST = re.compile(r"\bnext\b|\bwill\b|\bdue\b|\bschedul\w*|\blast\b|\bpreviously\b|\bprior\b|\bago\b|\bplan", I)

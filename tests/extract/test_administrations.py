@@ -365,3 +365,15 @@ def test_another_injectables_dose_is_not_b12s(extractor):
 ])
 def test_status_in_records_letters_and_dictation(extractor, text, expected):
     assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Start cyanocobalamin 1000 mcg IM weekly x 4, then monthly.", {("cyanocobalamin", "ordered")}),
+    ("Recommended she start OTC cyanocobalamin 1000 mcg PO daily.", {("cyanocobalamin", "planned")}),
+    ("- Start OTC vitamin B12 1000 mcg by mouth daily until MMA back.", {("b12_unspecified", "planned")}),
+    ("Plan per order: then cyanocobalamin 1000 mcg IM monthly starting Feb.", {("cyanocobalamin", "planned")}),
+    ("- Stop OTC B12 tabs once injections start.", {("b12_unspecified", "historical")}),
+    ("B12 INJECTION LOG", set()),  # a title names the drug, no event
+])
+def test_ordered_planned_or_nothing(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected

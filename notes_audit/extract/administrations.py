@@ -37,12 +37,13 @@ _CONC_THEN_VOLUME = _lowered(
     r"(?P<conc>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<unit>mcg|µg|μg|ug|mg)\s*/\s*(?:1\s*)?ml"
     r"[^.]{0,40}?(?:\b(?:inject|give|gave|administer(?:ed)?|dose|amount|volume)\s*:?\s*)?(?P<vol>\d+(?:\.\d+)?)\s*(?:ml|cc)\b")
 _DOSE = _lowered(
-    r"(?<![\d.])(?P<val>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|\.\d+)\s*(?P<unit>mcg|µg|μg|ug|micrograms?|mg|milligrams?)\b"
+    # "1OOO mcg": a scanned note's letter O among the digits (read as 0)
+    r"(?<![\d.])(?P<val>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|\.\d+|[1-9][0o]{2,3}(?=\s*(?:mcg|µg|μg|ug|mg)))\s*(?P<unit>mcg|µg|μg|ug|micrograms?|mg|milligrams?)\b"
     r"(?!\s*/\s*(?:kg|day|d\b|week|wk))")
 # Case-insensitive, written in lower case: they run on the lower-cased text.
 _ROUTE_PATTERNS = [
     # Prescription sigs spell routes out: "Inject 1 mL into the muscle", "under the skin", "in one nostril".
-    ("IM", _lowered(r"\bi\.?m\.?(?![a-z])|intramuscular(?:ly)?|\bimi\b|\b(?:in|into)\s+(?:the\s+)?muscle\b")),
+    ("IM", _lowered(r"\bi\.?m\.?(?![a-z])|intramuscular(?:ly)?|\bimi\b|\b(?:in|into)\s+(?:the\s+)?muscle\b|\b[l1]m\b")),
     ("SC", _lowered(r"\bs\.?[cq]\.?(?![a-z])|\bsub[\s-]?q\b|\bsubq\b|sub[\s-]?cut(?:aneous(?:ly)?)?|\bdeep\s+s\.?c\b|subcutaneous(?:ly)?|"
                     r"\b(?:under|beneath)\s+the\s+skin\b")),
     ("IV", _lowered(r"\bi\.?v\.?(?![a-z])|intravenous(?:ly)?")),
@@ -78,23 +79,28 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                         r"\bdid\s+not\s+(?:give|receive|administer|get)|\bwas\s+not\s+(?:given|administered)|\bnot\s+today\b|\bcancel+ed\b", I)),
     ("historical", re.compile(r"\b(?:stop|stopped|discontinue[ds]?|d/c|dc'?d)\s+(?:(?:the|her|his|otc|oral|sl|sublingual|im|nasal|po|daily)\s+){0,2}(?=\S*(?:cobal|b-?12))|\blast\s+(?:[\w-]+\s+){0,2}?(?:injection|dose|shot|b-?12|given|received|administered)|\bpreviously\b|\b(?:has|have|'ve|had)\s+been\s+(?:receiving|getting|on|taking)|"
                               r"\bhad\s+been\b|\bin\s+the\s+past\b|\bused\s+to\b|\bat\s+(?:an?\s+)?(?:another|outside|other|different)\s+(?:clinic|office|facility|provider|practice)|"
-                              r"\bago\b|\bprior\s+(?:injection|dose|shot)s?|\breceived\s+(?:on\s+)?\d{1,2}/\d{1,2}\b|\bby\s+(?:the\s+)?(?:home\s+health|hh\s+nurse|visiting\s+nurse|pharmacist)|\bat\s+(?:the|a|her|his)\s+pharmacy\b|\bwas\s+on\b(?!\s+(?:site|the\s+(?:unit|floor|premises)|premises|call|duty))|\bhistory\s+of\b|\bh/o\b|\bsince\s+(?:19|20)\d\d|\bgets\s+(?:her|his|their|b-?12|monthly|it)|"
+                              r"\bago\b|\bprior\s+(?:injection|dose|shot)s?|\bat\s+(?:a|an|the|her|his)\s+(?:med(?:ical)?\s*spa|spa|pharmacy|urgent\s+care|walk-?in|minute\s*clinic|wellness\s+\w+|drip\s+bar|iv\s+bar)\b|\breceived\s+(?:on\s+)?\d{1,2}/\d{1,2}\b|\bby\s+(?:the\s+)?(?:home\s+health|hh\s+nurse|visiting\s+nurse|pharmacist)|\bat\s+(?:the|a|her|his)\s+pharmacy\b|\bwas\s+on\b(?!\s+(?:site|the\s+(?:unit|floor|premises)|premises|call|duty))|\bhistory\s+of\b|\bh/o\b|\bsince\s+(?:19|20)\d\d|\bgets\s+(?:her|his|their|b-?12|monthly|it)|"
                               r"\breceives\b|\breceiving\b|\brecv'?g\b|\bhas\s+had\b|"
-                              r"\b(?:through|thru|until|till)\s+(?:\d{1,2}/)?(?:19|20)?\d\d\b|\b\d{1,2}/(?:19|20)?\d\d\s*(?:-|–|to)\s*\d{1,2}/(?:19|20)?\d\d\b|\b(?:she|he|pt|patient|they)\s+(?:also\s+)?(?:started|began)\b|\byesterday\b|\blast\s+(?:week|month)\b|\bself[-\s]?(?:administers?|injects?)\b|\bat\s+home\b|\bin\s+(?:19|20)\d\d\b|\bx\s*\d+\s*(?:yrs?|years?|months?|mos)\b|\bfor\s+(?:the\s+(?:past|last)\s+)?\d+\s+(?:years?|yrs)\b", I)),
+                              r"\b(?:through|thru)\s+(?:\d{1,2}/)?(?:19|20)?\d\d\b|\b\d{1,2}/(?:19|20)?\d\d\s*(?:-|–|to)\s*\d{1,2}/(?:19|20)?\d\d\b|\b(?:she|he|pt|patient|they)\s+(?:also\s+)?(?:started|began)\b|\byesterday\b|\blast\s+(?:week|month)\b|\bself[-\s]?(?:administers?|injects?)\b|\bat\s+home\b|\bin\s+(?:19|20)\d\d\b|\bx\s*\d+\s*(?:yrs?|years?|months?|mos)\b|\bfor\s+(?:the\s+(?:past|last)\s+)?\d+\s+(?:years?|yrs)\b", I)),
     # Every word cue shares one leading \b; ticked boxes come last (☒ and [ cannot start a word, so no
     # word cue competes with them at any position).
-    ("given", re.compile(r"\b(?:(?<!be\s)(?<!order\s)(?<!orders\s)(?<!rx\s)given\b(?!\s+(?:that|this|its|intact|ongoing|persistent|recent|current|concerns?|risks?|"
+    ("given", re.compile(r"\b(?:(?<!be\s)(?<!order\s)(?<!orders\s)(?<!rx\s)"
+                         # "keep metformin for now given DM control", "letter given to employee": not a dose given
+                         r"(?<!now\s)(?<!reasonable\s)(?<!especially\s)(?<!appropriate\s)(?<!indicated\s)(?<!prudent\s)"
+                         r"(?<!warranted\s)(?<!likely\s)(?<!important\s)(?<!particularly\s)(?<!letter\s)(?<!handout\s)"
+                         r"(?<!instructions\s)(?<!information\s)(?<!education\s)(?<!paperwork\s)(?<!sheet\s)(?<!vis\s)(?<!excuse\s)"
+                         r"(?<!note\s)(?<!script\s)(?<!prescription\s)(?<!number\s)(?<!card\s)given\b(?!\s+(?:that|this|its|intact|ongoing|persistent|recent|current|concerns?|risks?|"
                          r"history|age|findings|symptoms|results?|normal|low|high|borderline|metformin|ppi|absence|presence|lack|inr|bleeding|fever|"
                          r"illness|elevated|supratherapeutic|thrombocytopenia|pt'?s|patient'?s|hx|h/o|allerg\w+|reaction|renal|pregnancy|"
                          r"cost|insurance|travel|concern)\b)"
                          # "Given her pernicious anemia, ...": the preposition, not the verb
                          r"(?!\s+(?:her|his|their|the)\s+(?:[\w'-]+\s+){0,2}?(?:history|h/o|anemia|anaemia|deficiency|diagnosis|age|symptoms|"
                          r"condition|disease|gastritis|surgery|bypass|neuropathy|intolerance|allerg\w+|risks?|levels?|labs?|results?|"
-                         r"findings|comorbidit\w+|absorption|malabsorption|frailty|dementia|preference|concerns?)\b)|(?<!self-)(?<!self\s)administered\b|injected\b|gave\b(?!\s+(?:a\s+)?(?:verbal\s+|telephone\s+|phone\s+|new\s+)?(?:order|rx|prescription|instructions?))|"
+                         r"findings|comorbidit\w+|absorption|malabsorption|frailty|dementia|preference|concerns?)\b)|(?<!self-)(?<!self\s)(?<!be\s)administered\b|(?<!be\s)injected\b|gave\b(?!\s+(?:a\s+)?(?:verbal\s+|telephone\s+|phone\s+|new\s+)?(?:order|rx|prescription|instructions?))|"
                          r"received\s+(?:today|her|his|the|b-?12|\d+(?:\.\d+)?\s*(?:mcg|mg|ml|cc|µg|ug)\b)|tolerated\b|tol(?:'d|\.)?\s+(?:well|it|inj\w*|procedure|w/o)\b|"
                          r"injection\s+(?:performed|completed|done)|"
                          r"admin(?:istered)?\s+(?:today|in\s+clinic)|given\s+today|was\s+injected|pt\s+received|patient\s+received|"
-                         r"drew\s+up\b|(?:i|we)\s+did\s+(?:it|the\s+(?:injection|shot|inj))\b|drawn\s+(?:up|from)\b|initial(?:s|ed)\b|infused\b|pushed\b|ivp\s+given\b|(?-i:\d{1,2}:\d{2}\s+[A-Z]{2,3}\b)|(?:given|admin(?:istered)?)\s+(?:at\s+)?\d{1,2}:\d{2})|"
+                         r"drew\s+up\b|(?:i|we)\s+did\s+(?:it|the\s+(?:injection|shot|inj))\b|(?:i|we)\s+give\s+(?:\d|the\s+(?:injection|shot|dose)|it\b)|drawn\s+(?:up|from)\b|initial(?:s|ed)\b|infused\b|pushed\b|ivp\s+given\b|(?-i:\d{1,2}:\d{2}\s+[A-Z]{2,3}\b)|(?:given|admin(?:istered)?)\s+(?:at\s+)?\d{1,2}:\d{2})|"
                          r"☒|\[\s*[xX✓✔]\s*\]\s*(?:given|administered|yes)", I)),
     # "Done", "completed", "performed" report an administration unless the words around it order or plan
     # one ("Done - I sent Nascobal to your CVS", "once the loading phase is done"): see cues_in.
@@ -139,7 +145,8 @@ _DRUG_CONTEXT = re.compile(
     r"given(?!\s+(?:that|low|high|normal|borderline|her|his|recent|current|history|findings|symptoms|results?))|administered|injected|"
     r"declined|refused|held|hold|holding|tablets?|tabs?|sublingual|nasal\s+spray|lozenge|\d+\s*(?:mcg|µg|ug|mg)\b|"
     r"next|due|monthly|weekly|lifelong|maintenance|supplement\w*|replacement|repletion|therapy|treatment|regimen|"
-    r"receiv\w*|taking|takes|on\s+(?:lifelong|monthly|weekly|daily|oral|sl)|rtc|return\s+(?:in|for))", I)
+    r"receiv\w*|taking|takes|on\s+(?:lifelong|monthly|weekly|daily|oral|sl)|rtc|return\s+(?:in|for)|"
+    r"delt(?:oid)?|glute\w*|tol(?:erated|\.)?\s+(?:well|it|w/o))", I)
 _PLAN_SECTIONS = {"plan", "assessment_plan", "orders"}
 LIST_SECTIONS = {"medications"}  # one entry per line (and its indented sig lines)
 _HISTORY_SECTIONS = {"medications", "past_medical_history", "past_surgical_history", "allergies", "social_history",
@@ -158,8 +165,13 @@ class Mention:
     heading: tuple[int, int] | None = None  # the line over the template record holding the mention
 
 
+_DOSE_RIGHT_AFTER = re.compile(r"\s*(?:\(\s*\w+\s*\)\s*)?(?:\d[\d,.]*\s*(?:mcg|µg|μg|ug|mg)\b|(?:inj\w*|shot|im|sc|sq)\b)", I)
+
+
 def is_drug_context(text: str, start: int, end: int, sentence: tuple[int, int]) -> bool:
     """Is a bare "B12" mention about the drug (shot, dose, route, given) rather than a lab or a topic?"""
+    if _DOSE_RIGHT_AFTER.match(text, end):
+        return True  # "Per MD order Vit B12 1000mcg IM monthly": a dose or an injection, whatever came before
     if (_LAB_ORDER_BEFORE.search(text[max(sentence[0], start - 25):start]) or _LAB_AFTER.match(text[end:end + 30])
             or _LAB_WORDS_BEFORE.search(text[max(sentence[0], start - 25):start])):
         return False
@@ -241,7 +253,7 @@ def _dose(lowered: str, lo: int, hi: int, anchor: int, not_before: int | None = 
             continue  # "lisinopril 20 mg daily" in the same paragraph is that drug's dose
         unit = m.group("unit").lower()
         unit = "mg" if unit.startswith(("mg", "milli")) else "mcg"
-        val = float(m.group("val").replace(",", ""))
+        val = float(m.group("val").replace(",", "").replace("o", "0"))
         if (unit == "mcg" and not 10 <= val <= 10000) or (unit == "mg" and not 0.05 <= val <= 5000):
             continue
         cands.append((lo + m.start(), lo + m.end(), (val, unit)))
@@ -342,7 +354,7 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 # Verbs that report an administration by themselves ("tolerated" or "done" could be about anything).
-_ADMIN_VERB = re.compile(r"(?<!be\s)\bgiven\b|\badministered\b|\binjected\b|\bgave\b|\bdrew\s+up\b|"
+_ADMIN_VERB = re.compile(r"(?<!be\s)\bgiven\b|\badministered\b|\binjected\b|\bgave\b|\bdrew\s+up\b|\b(?:i|we)\s+give\b|"
                          r"\binjection\s+(?:was\s+)?(?:performed|completed|done)\b", I)
 # Template answers that chart an administration: "Administered: [x] Yes", "Given: Y", "Status: Given".
 _CHARTED = re.compile(r"\b(?:given|administered|injection\s+given|status|action)\s*[:=]\s*(?:\[\s*[xX✓✔]\s*\]\s*|☒\s*|☑\s*)?"

@@ -30,7 +30,7 @@ _DATE = re.compile(
     r"(?P<dd>\d{1,2})\s+(?P<dmon>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+(?P<dy>\d{4}))(?![\d/]|\.\d)", I)
 # The note's own date, labelled: "DOS: 11/10/2025", "Visit date 11/10/25", "Encounter Date: 2025-11-10".
 _VISIT_DATE_LABEL = re.compile(
-    r"\b(?:date\s+of\s+(?:service|visit|encounter)|d\.?o\.?s\.?|(?:visit|encounter|service|svc|appt\.?|appointment|admin(?:istration)?|"
+    r"\b(?:date\s+of\s+(?:service|visit|encounter|discharge)|discharge\s+date|d\.?o\.?s\.?|(?:visit|encounter|service|svc|appt\.?|appointment|admin(?:istration)?|"
     r"injection)\s+date|date\s+seen|seen\s+on|(?:visit|encounter|appt\.?|appointment)\s*:)\s*[:#]?\s*", I)
 _GENERIC_DATE_LABEL = re.compile(r"(?:^|\n|[ ]{2,}|\t)[ \t]*date(?:/time)?\s*[:#]?\s*", I)
 _BIRTH_LABEL = re.compile(r"\b(?:dob|d\.o\.b\.?|born|birth\s*date|date\s+of\s+birth)\W{0,3}$", I)
@@ -233,6 +233,31 @@ def _past_dated(text: str, m: adm.Mention, today: date, default_year: int | None
         if day is not None and day < today:
             return True
     return False
+
+
+_ADDENDUM = re.compile(r"^[ \t*#-]*(?:addendum|late\s+entry|correction|amended)\b", I | re.M)
+_REVERSAL = re.compile(r"\b(?:was|were)?\s*not\s+(?:given|administered|done|injected)\b|\bcharted\s+in\s+error\b|"
+                       r"\b(?:entry|note|documentation|charting)\s+(?:above\s+)?(?:was\s+)?(?:made\s+)?in\s+error\b|"
+                       r"\bdocumented\s+in\s+error\b|\bdisregard\b", I)
+
+
+def addendum_reversals(text: str, lowered: str, mentions: list[adm.Mention]) -> None:
+    """An addendum that takes back a charted dose ("Correction to above - injection was NOT given ... hold
+    today's dose"): what the note charted before it was not given. When the addendum charts another
+    drug given instead, the earlier entry was an error and is no event; otherwise it was held (or
+    declined, as the addendum says)."""
+    for head in _ADDENDUM.finditer(text):
+        rev = _REVERSAL.search(text, head.start())
+        if rev is None:
+            continue
+        given_after = any(m.start > head.start() and m.attrs.get("status") == "given" for m in mentions)
+        nl = text.find("\n\n", rev.end())
+        cues = adm.cues_in(text, head.start(), len(text) if nl == -1 else nl, lowered)
+        status = None if given_after else ("declined" if "declined" in cues else "held")
+        for m in mentions:
+            if m.start < head.start() and m.attrs.get("status") == "given":
+                m.attrs["status"] = status
+        return
 
 
 def grid_mentions(text: str, lowered: str, mentions: list[adm.Mention]) -> list[adm.Mention]:

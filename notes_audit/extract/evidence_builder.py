@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 from notes_audit.evidence.model import Diagnosis, Lab, NoteEvidence
 from notes_audit.evidence.vocab import CONCEPT_ICD10
 from notes_audit.extract import administrations as adm
-from notes_audit.extract.charted import grid_mentions
+from notes_audit.extract.charted import addendum_reversals, grid_mentions
 from notes_audit.extract.assertion import ConTextAsserter, default_asserter, sentence_index
 from notes_audit.extract.doctext import doc_lowered, doc_text
 from notes_audit.extract.em import assess_em, find_loading_phase
@@ -261,6 +261,7 @@ class EvidenceBuilder:
             window = (sent[0], max(block_end, sent[1], _record_end(text, t.end)))
             mention = adm.Mention(drug, t.start, t.end, sent, window, sec, heading=_record_heading(text, t.start))
             mentions.append(adm.read_mention(text, mention, lowered))
+        addendum_reversals(text, lowered, mentions)
         mentions = grid_mentions(text, lowered, mentions)
         for a in adm.merge(text, mentions):
             a.dose_value = _number(a.dose_value)

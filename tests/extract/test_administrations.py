@@ -377,3 +377,25 @@ def test_status_in_records_letters_and_dictation(extractor, text, expected):
 ])
 def test_ordered_planned_or_nothing(extractor, text, expected):
     assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # writers of every kind
+    ("I check the order - Cyanocobalamin 1000mcg/ml, 1ml IM every month (order from Dr. Ramirez, is valid until 06/2026).\n"
+     "I give 1 ml in the left arm (deltoid) muscle, lot 23K118.", {("cyanocobalamin", "given")}),
+    ("PER MD ORDER VIT B12 1000MCG IM MONTHLY - GIVEN TO L DELTOID.", {("b12_unspecified", "given")}),
+    ("Med administered: Cyanocoba1amin 1OOO mcg/mL, 1 mL  lM, R de1toid", {("cyanocobalamin", "given")}),
+    # not a dose given today
+    ("NEW: cyanocobalamin 1000 mcg IM once weekly x 4 weeks, then monthly - to be administered at PCP office.",
+     {("cyanocobalamin", "planned")}),
+    ("2. Recommend her PCP initiate IM B12 replacement (loading then maintenance) - letter given to employee.",
+     {("b12_unspecified", "planned")}),
+    ("- Discussed with PCP: keep metformin for now given DM control, B12 will be rechecked.", set()),
+    ("34 yo F got a methyl B12 shot at a med spa last month; now L deltoid abscess.", {("methylcobalamin", "historical")}),
+    # an addendum takes back what was charted before it
+    ("Cyanocobalamin 1000 mcg/1 mL IM administered L deltoid. Lot 8820C. Pt tolerated.\n\n"
+     "ADDENDUM 06/10/2025 14:20:\nCorrection to above - injection was NOT given. Note was pre-charted. Dr. Okafor advised to "
+     "hold today's dose. Entry above in error.", {("cyanocobalamin", "held")}),
+])
+def test_writers_and_retractions(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected

@@ -74,12 +74,14 @@ _STAFF_LABEL = _lowered(r"\b(?:nurse|ma|administering\s+(?:staff|nurse|clinician
 _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("declined", re.compile(r"\b(?:pt|patient|she|he)\s+(?:deferred|postponed|wants?\s+to\s+wait|chose\s+to\s+wait)|\bdeclin\w*|\brefus\w*|\bdid\s+not\s+want|\bdoes\s*n[o']t\s+want|\bopted\s+(?:out|not)|"
                             r"\bdeferred\s+by\s+(?:patient|pt)|\bpatient\s+(?:elected|chose)\s+not|\bwishes\s+to\s+(?:hold|defer|skip)", I)),
-    ("held", re.compile(r"\b(?<!pressure\s)held\b(?!\s+(?:pressure|for\s+\d+\s*(?:sec|min)))|\bhold(?:ing)?\b|\bnot\s+(?:given|administered|done)\b|\bno\s+(?:injection|b-?12|shot|dose|cyanocobalamin)\s+(?:was\s+)?(?:given|administered|today)|"
+    ("held", re.compile(r"\b(?<!pressure\s)held\b(?!\s+(?:pressure|for\s+\d+\s*(?:sec|min)))|\bhold(?:ing)?\b|\bnot\s+(?:given|administered|done)\b|"
+                        r"\bno\s+(?:[\w-]+\s+){1,4}?(?:was\s+)?(?:drawn\s+up|given|administered)\b|\bno[\s-]?show\b|"
+                        r"\bdid\s*n[o']t\s+(?:arrive|show|come\s+in)\b|\bfailed\s+to\s+(?:arrive|show|keep)\b|\bno\s+(?:injection|b-?12|shot|dose|cyanocobalamin)\s+(?:was\s+)?(?:given|administered|today)|"
                         r"\bdefer(?:red)?\b(?!\s+(?:to|per)\s+(?:the\s+)?(?:pcp|primary|provider|physician|dr\b|doctor|specialist|gi\b|her\b|his\b|their\b|neuro\w*|hem\w*|onc\w*|card\w*|endo\w*|judg\w*|discretion))|\bpostponed?\b|\bskip(?:ped)?\b|\bwithheld\b|\bwill\s+not\s+(?:give|administer)|"
                         r"\bdid\s+not\s+(?:give|receive|administer|get)|\bwas\s+not\s+(?:given|administered)|\bnot\s+today\b|\bcancel+ed\b", I)),
     ("historical", re.compile(r"\b(?:stop|stopped|discontinue[ds]?|d/c|dc'?d)\s+(?:(?:the|her|his|otc|oral|sl|sublingual|im|nasal|po|daily)\s+){0,2}(?=\S*(?:cobal|b-?12))|\blast\s+(?:[\w-]+\s+){0,2}?(?:injection|dose|shot|b-?12|given|received|administered)|\bpreviously\b|\b(?:has|have|'ve|had)\s+been\s+(?:receiving|getting|on|taking)|"
                               r"\bhad\s+been\b|\bin\s+the\s+past\b|\bused\s+to\b|\bat\s+(?:an?\s+)?(?:another|outside|other|different)\s+(?:clinic|office|facility|provider|practice)|"
-                              r"\bago\b|\bprior\s+(?:injection|dose|shot)s?|\bat\s+(?:a|an|the|her|his)\s+(?:med(?:ical)?\s*spa|spa|pharmacy|urgent\s+care|walk-?in|minute\s*clinic|wellness\s+\w+|drip\s+bar|iv\s+bar)\b|\breceived\s+(?:on\s+)?\d{1,2}/\d{1,2}\b|\bby\s+(?:the\s+)?(?:home\s+health|hh\s+nurse|visiting\s+nurse|pharmacist)|\bat\s+(?:the|a|her|his)\s+pharmacy\b|\bwas\s+on\b(?!\s+(?:site|the\s+(?:unit|floor|premises)|premises|call|duty))|\bhistory\s+of\b|\bh/o\b|\bsince\s+(?:19|20)\d\d|\bgets\s+(?:her|his|their|b-?12|monthly|it)|"
+                              r"\bago\b|\bprior\s+(?:injection|dose|shot)s?|\bafter\s+(?:(?:a|an|the|her|his|last|recent|prior)\s+)?(?:[\w-]+\s+)?\S*(?:cobal\w*|b-?12)\W{0,2}\s+(?:shots?|injections?|inj)\b|\bat\s+(?:a|an|the|her|his)\s+(?:med(?:ical)?\s*spa|spa|pharmacy|urgent\s+care|walk-?in|minute\s*clinic|wellness\s+\w+|drip\s+bar|iv\s+bar)\b|\breceived\s+(?:on\s+)?\d{1,2}/\d{1,2}\b|\bby\s+(?:the\s+)?(?:home\s+health|hh\s+nurse|visiting\s+nurse|pharmacist)|\bat\s+(?:the|a|her|his)\s+pharmacy\b|\bwas\s+on\b(?!\s+(?:site|the\s+(?:unit|floor|premises)|premises|call|duty))|\bhistory\s+of\b|\bh/o\b|\bsince\s+(?:19|20)\d\d|\bgets\s+(?:her|his|their|b-?12|monthly|it)|"
                               r"\breceives\b|\breceiving\b|\brecv'?g\b|\bhas\s+had\b|"
                               r"\b(?:through|thru)\s+(?:\d{1,2}/)?(?:19|20)?\d\d\b|\b\d{1,2}/(?:19|20)?\d\d\s*(?:-|–|to)\s*\d{1,2}/(?:19|20)?\d\d\b|\b(?:she|he|pt|patient|they)\s+(?:also\s+)?(?:started|began)\b|\byesterday\b|\blast\s+(?:week|month)\b|\bself[-\s]?(?:administers?|injects?)\b|\bat\s+home\b|\bin\s+(?:19|20)\d\d\b|\bx\s*\d+\s*(?:yrs?|years?|months?|mos)\b|\bfor\s+(?:the\s+(?:past|last)\s+)?\d+\s+(?:years?|yrs)\b", I)),
     # Every word cue shares one leading \b; ticked boxes come last (☒ and [ cannot start a word, so no
@@ -128,7 +130,7 @@ _STRONG_GIVEN_TODAY = re.compile(r"\b(?:given|administered|injected)\s+(?:today|
 _VISIT_REASON = re.compile(
     r"(?:\b(?:here|in|present(?:s|ed|ing)?|comes?|came|returns?|returned|seen|arrived?|scheduled|visit)\s+(?:today\s+)?(?:for|with)|"
     r"\breason\s+for\s+(?:visit|appointment|encounter)\s*:?|\b(?:reason|purpose|visit\s+type|scheduled(?:\s+for)?|appointment\s+for)\s*:|\bcc\s*:|\bchief\s+complaint\s*:?|"
-    r"\b(?:request(?:s|ed|ing)?|asking\s+for|wants?|would\s+like)\s+(?:to\s+(?:get|have|receive)\s+)?)"
+    r"\b(?:request(?:s|ed|ing)?|req(?:s|'d)?|asking\s+for|wants?|would\s+like)\s+(?:to\s+(?:get|have|receive)\s+)?)"
     r"[\s,:]+(?:(?:her|his|their|a|the|an|scheduled|monthly|weekly|routine|regular|next|due|usual|maintenance|vitamin|vit\.?)\s+|"
     r"[\w/-]+\s+(?=(?:[\w/().-]+\s+){0,2}$))*$", I)
 # "check B12 level", "B12 + MMA in 3 months": the lab, not the drug.
@@ -370,7 +372,7 @@ _FUTURE_JUST_BEFORE = re.compile(r"\b(?:will|plan(?:s|ning)?\s+to|next|continue|
                                  r"[^.;\n]{0,35}$", I)
 # Not an event at all: a condition, an option, a discussion ("if B12 low, will start IM replacement",
 # "will decide on B12 injections vs oral", "discussed that oral B12 is effective").
-_NOT_AN_EVENT_BEFORE = re.compile(r"\b(?:if|unless|consider(?:ing|ed)?|decide|deciding|whether|may\s+need|might|could|"
+_NOT_AN_EVENT_BEFORE = re.compile(r"\b(?:if|unless|consider(?:ing|ed)?|decide|deciding|whether|may\s+need|might|could|no\s+(?:evidence|indication|need)|"
                                   r"option\s+of|options?\s+(?:include|are)|would\s+(?:benefit|need)|candidate\s+for|"
                                   r"may\s+(?:benefit|require|consider)|(?:discussed|reviewed|explained|educated|counsel+ed|informed|advised)\s+"
                                   r"(?:(?:with\s+)?(?:her|him|them|pt|patient|the\s+patient)\s+)?(?:that|whether|options?|the\s+option|on|about|how)|"
@@ -451,6 +453,7 @@ _TO_BE_GIVEN = re.compile(r"\b(?:to|will|shall|should)\s+be\s+(?:given|administe
 _INJECTION_WORD = re.compile(r"\binj(?:ection)?s?\b|\bshots?\b|\bdose\b", I)
 
 
+_NOT_GIVEN_SHORT = re.compile(r"\bdid\s*n[o']t\s+give\b|\bnot\s+(?:given|administered)\b|\bheld\b|\bnot\s+due\b|\brefused\b|\bdeclined\b", I)
 _TABLE_ROW = re.compile(r"(?:[|\t][^|\t\n]*){3}")
 
 
@@ -461,7 +464,8 @@ def _injection_today(text: str, pos: int, lowered: str, reach: int = 1500) -> tu
     for brk in [*_SENTENCE_BREAK.finditer(text, pos, min(len(text), pos + reach)), None]:
         end = brk.start() if brk else min(len(text), pos + reach)
         about_it = _INJECTION_WORD.search(text, start, end) or (
-            _ADMIN_VERB.search(text, start, end) and _says_how(text, start, end, lowered))  # "Administered 1 mL IM L deltoid."
+            _ADMIN_VERB.search(text, start, end) and _says_how(text, start, end, lowered)) or (  # "Administered 1 mL IM L deltoid."
+            end - start <= 40 and _NOT_GIVEN_SHORT.search(text, start, end))  # "Not due. Did not give."
         if (end > start and about_it and not _DRUG_NAME.search(text, start, end)
                 and not _OTHER_DRUG_BETWEEN.search(lowered, start, end) and not _TABLE_ROW.search(text, start, end)):  # a table's header ("| Dose | Given by |") says nothing
             cues = cues_in(text, start, end, lowered)

@@ -399,3 +399,16 @@ def test_ordered_planned_or_nothing(extractor, text, expected):
 ])
 def test_writers_and_retractions(extractor, text, expected):
     assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("06/15/26 10:40 -- NO SHOW\nPt did not arrive for 10:15 nurse appt (B12 inj - cyanocobalamin 1000 mcg IM, monthly).",
+     {("cyanocobalamin", "held")}),
+    ("Wrong patient caught at the 2-identifier check. NO cyanocobalamin drawn up or given to this pt.",
+     {("cyanocobalamin", "held")}),
+    ("Dx: injection-site abscess, L deltoid (after methylcobalamin injection at a med spa).", {("methylcobalamin", "historical")}),
+    ("If MCV doesn't normalize after B12 repletion will screen for celiac disease.", set()),
+    ("Counseled: no evidence she needs B12 injections; see PCP for labs.", set()),
+])
+def test_no_show_wrong_patient_and_past_doses(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected

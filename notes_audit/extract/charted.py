@@ -25,7 +25,8 @@ from notes_audit.extract.people import find_people
 I = re.IGNORECASE
 _MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
 _DATE = re.compile(
-    r"(?<![\d/.-])(?:(?P<m>\d{1,2})[/.-](?P<d>\d{1,2})(?:[/.-](?P<y>\d{4}|\d{2}))?|(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2})|"
+    # m/d[/y], m-d-y, m.d.y (a dotted date needs its year: "1.5 mL" is no date)
+    r"(?<![\d/.-])(?:(?P<m>\d{1,2})(?P<sep>[/-]|\.(?=\d{1,2}\.\d))(?P<d>\d{1,2})(?:(?P=sep)(?P<y>\d{4}|\d{2}))?|(?P<iy>\d{4})-(?P<im>\d{2})-(?P<id>\d{2})|"
     r"(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+(?P<md>\d{1,2}),?\s+(?P<my>\d{4})|"
     r"(?P<dd>\d{1,2})\s+(?P<dmon>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+(?P<dy>\d{4}))(?![\d/]|\.\d)", I)
 # The note's own date, labelled: "DOS: 11/10/2025", "Visit date 11/10/25", "Encounter Date: 2025-11-10".
@@ -206,9 +207,10 @@ def _unhead(text: str, lowered: str, head: adm.Mention) -> None:
         head.attrs["status"] = None
 
 
-_NOT_AN_EVENT_DATE = re.compile(r"\b(?:exp(?:ires?|iration|\.)?|lot|dob|born|due|next|until|by|before|resulted|drawn|collected|level|"
+_NOT_AN_EVENT_DATE = re.compile(r"\b(?:exp(?:ires?|iration|\.)?|lot|dob|born|due|next|dose|#|until|by|before|resulted|drawn|collected|level|"
                                 r"b-?12|mma|folate|hgb|labs?)\W{0,3}(?:date\W{0,3})?$", I)
 _CLAUSE_BREAK = re.compile(r"[;.\n]")
+_EVENT_DATE_BEFORE = re.compile(r"\b(?:on|at|from|since|started|began|received|given|got|had|dated)\s+$", I)
 
 
 def _past_dated(text: str, m: adm.Mention, today: date, default_year: int | None) -> bool:
@@ -229,6 +231,9 @@ def _past_dated(text: str, m: adm.Mention, today: date, default_year: int | None
     for d in _DATE.finditer(text, lo, hi):
         if _NOT_AN_EVENT_DATE.search(text, max(0, d.start() - 25), d.start()):
             continue
+        if not (d.group("y") or d.group("iy") or d.group("my") or d.group("dy")) and not _EVENT_DATE_BEFORE.search(
+                text, max(0, d.start() - 20), d.start()):
+            continue  # a yearless "3/4" is a dose's number ("LOADING DOSE 3/4") unless the words date it
         day = _to_date(d, default_year)
         if day is not None and day < today:
             return True

@@ -55,3 +55,17 @@ def test_grid_rows(extractor, text, expected):
 ])
 def test_visit_date(text, expected):
     assert visit_date(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a volume or a dose's number in a series is no date
+    ("Injection visit 11/12/2024 - F. Delaney\nCyanocobalamin 1500 mcg IM R deltoid (1.5 mL). Given by Dee Simmons MA.",
+     {("cyanocobalamin", "given")}),
+    ("5/19/25 B12 WEEKLY LOADING DOSE 3/4, cyanocobalamin 1000 mcg given IM L deltoid by T. Brooks CMA, next dose 5/27",
+     {("cyanocobalamin", "given")}),
+    # a dose dated before the note's own date is an earlier one
+    ("Discharge date: 05/06/2025\nCyanocobalamin 1000 mcg IM daily started 5/2, 4 doses given in house.",
+     {("cyanocobalamin", "historical")}),
+])
+def test_dated_doses(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected

@@ -79,7 +79,7 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                         r"\bdid\s*n[o']t\s+(?:arrive|show|come\s+in)\b|\bfailed\s+to\s+(?:arrive|show|keep)\b|\bno\s+(?:injection|b-?12|shot|dose|cyanocobalamin)\s+(?:was\s+)?(?:given|administered|today)|"
                         r"\bdefer(?:red)?\b(?!\s+(?:to|per)\s+(?:the\s+)?(?:pcp|primary|provider|physician|dr\b|doctor|specialist|gi\b|her\b|his\b|their\b|neuro\w*|hem\w*|onc\w*|card\w*|endo\w*|judg\w*|discretion))|\bpostponed?\b|\bskip(?:ped)?\b|\bwithheld\b|\bwill\s+not\s+(?:give|administer)|"
                         r"\bdid\s+not\s+(?:give|receive|administer|get)|\bwas\s+not\s+(?:given|administered)|\bnot\s+today\b|\bcancel+ed\b", I)),
-    ("historical", re.compile(r"\b(?:stop|stopped|discontinue[ds]?|d/c|dc'?d)\s+(?:(?:the|her|his|otc|oral|sl|sublingual|im|nasal|po|daily)\s+){0,2}(?=\S*(?:cobal|b-?12))|\blast\s+(?:[\w-]+\s+){0,2}?(?:injection|dose|shot|b-?12|given|received|administered)|\bpreviously\b|\b(?:has|have|'ve|had)\s+been\s+(?:receiving|getting|on|taking)|"
+    ("historical", re.compile(r"\b(?:stop|stopped|discontinue[ds]?|d/c|dc'?d)\s+(?:(?:the|her|his|otc|oral|sl|sublingual|im|nasal|po|daily)\s+){0,2}(?=\S*(?:cobal|b-?12))|\blast\s+(?:[\w-]+\s+){0,2}?(?:injection|inj|dose|shot|b-?12|given|received|administered)|\bpreviously\b|\b(?:has|have|'ve|had)\s+been\s+(?:receiving|getting|on|taking)|"
                               r"\bhad\s+been\b|\bin\s+the\s+past\b|\bused\s+to\b|\bat\s+(?:an?\s+)?(?:another|outside|other|different)\s+(?:clinic|office|facility|provider|practice)|"
                               r"\bago\b|\bprior\s+(?:injection|dose|shot)s?|\bafter\s+(?:(?:a|an|the|her|his|last|recent|prior)\s+)?(?:[\w-]+\s+)?\S*(?:cobal\w*|b-?12)\W{0,2}\s+(?:shots?|injections?|inj)\b|\bat\s+(?:a|an|the|her|his)\s+(?:med(?:ical)?\s*spa|spa|pharmacy|urgent\s+care|walk-?in|minute\s*clinic|wellness\s+\w+|drip\s+bar|iv\s+bar)\b|\breceived\s+(?:on\s+)?\d{1,2}/\d{1,2}\b|\bby\s+(?:the\s+)?(?:home\s+health|hh\s+nurse|visiting\s+nurse|pharmacist)|\bat\s+(?:the|a|her|his)\s+pharmacy\b|\bwas\s+on\b(?!\s+(?:site|the\s+(?:unit|floor|premises)|premises|call|duty))|\bhistory\s+of\b|\bh/o\b|\bsince\s+(?:19|20)\d\d|\bgets\s+(?:her|his|their|b-?12|monthly|it)|"
                               r"\breceives\b|\breceiving\b|\brecv'?g\b|\bhas\s+had\b|"
@@ -104,8 +104,8 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                          r"admin(?:istered)?\s+(?:today|in\s+clinic)|given\s+today|was\s+injected|pt\s+received|patient\s+received|"
                          r"drew\s+up\b|(?:i|we)\s+did\s+(?:it|the\s+(?:injection|shot|inj))\b|(?:i|we)\s+give\s+(?:\d|the\s+(?:injection|shot|dose)|it\b)|drawn\s+(?:up|from)\b|initial(?:s|ed)\b|infused\b|pushed\b|ivp\s+given\b|(?-i:\d{1,2}:\d{2}\s+[A-Z]{2,3}\b)|(?:given|admin(?:istered)?)\s+(?:at\s+)?\d{1,2}:\d{2})|"
                          r"☒|\[\s*[xX✓✔]\s*\]\s*(?:given|administered|yes)", I)),
-    # "Done", "completed", "performed" report an administration unless the words around it order or plan
-    # one ("Done - I sent Nascobal to your CVS", "once the loading phase is done"): see cues_in.
+    # "Done", "completed", "performed" report an administration, except in a clause about something to
+    # come ("once the loading phase is done") or beside an order sent ("Done - I sent Nascobal to your CVS").
     ("given_weak", re.compile(r"\b(?:completed|performed|done)\b", I)),
     ("ordered", re.compile(r"\b(?:sent|e-?sent|called\s+in|faxed)\b[^.\n]{0,130}?\b(?:pharmacy|cvs|walgreens|rite\s*aid|walmart|kroger|costco|"
                            r"publix|express\s+scripts|mail[\s-]order)\b|(?<!per\s)(?<!as\s)\border(?:ed|s)?\b|\bprescri(?:bed|be|ption)\b(?!\s+(?:by|from)\b)|\brx\b(?!\s*(?:#|label|bottle|number|no\b|by\b|from\b))|\be-?prescribed\b|\bsent\s+to\s+(?:the\s+)?pharmacy|"
@@ -187,7 +187,7 @@ def is_drug_context(text: str, start: int, end: int, sentence: tuple[int, int]) 
 _SYNONYM_BEFORE = re.compile(r"(?:vitamin\s+|vit\.?\s*)?b-?12\s*(?:\(|(?:\s+(?:shot|injection|inj))?,?\s+(?:which\s+is|i\.?e\.?,?|namely|aka)\s+)\s*$", I)
 
 
-_NOT_THE_VISITS_INJECTION = re.compile(r"\b(?:re-?schedul\w*|cancel\w*|refills?|questions?\s+(?:about|re)|results?)\b[^.\n]{0,25}$", I)
+_NOT_THE_VISITS_INJECTION = re.compile(r"\b(?:re-?schedul\w*|cancel\w*|refills?|questions?\s+(?:about|re))\s+(?:(?:her|his|the|a|an|monthly|next)\s+)*$", I)
 
 
 def is_visit_reason(text: str, m: "Mention") -> bool:
@@ -335,7 +335,7 @@ def cues_in(text: str, lo: int, hi: int, lowered: str) -> set[str]:
                 break
     if "given_weak" in out:
         out.discard("given_weak")
-        if not out & {"ordered", "planned", "ordered_weak"}:
+        if not (_NOT_DONE_YET.search(text, lo, hi) or _ORDER_SENT.search(text, lo, hi)):
             out.add("given")
     if "ordered_weak" in out:
         out.discard("ordered_weak")
@@ -346,6 +346,8 @@ def cues_in(text: str, lo: int, hi: int, lowered: str) -> set[str]:
     return out
 
 
+_NOT_DONE_YET = re.compile(r"\b(?:once|when|after|until|till|before|if|now\s+that)\b[^.;\n]{0,40}?\b(?:is|are|be|gets?|has\s+been)\s+"
+                           r"(?:completed|performed|done)\b", I)
 # Words that make a "start" advice, not an order: "Recommended she start OTC cyanocobalamin".
 _ADVISORY = re.compile(r"\brecommend\w*|\badvis\w+|\bsuggest\w*|\bencourag\w+|\botc\b|\bover[\s-]the[\s-]counter\b|"
                        r"\bwill\b|\bplan(?:s|ned|ning)?\b|\bto\s+start\b|\bconsider\w*|\bcan\s+start\b|\bmay\s+start\b", I)
@@ -385,6 +387,7 @@ _NOT_AN_EVENT_AFTER = re.compile(r"^\W*(?:[\w-]+[,\s]+){0,2}(?:vs\.?|versus)\s|^
 _CHARGE_LINE = re.compile(r"\bJ\d{4}\b")
 # An order sent in the lines that follow ("Rx sent.", "Verbal order entered and read back.").
 _ORDER_SENT = re.compile(r"\b(?:rx|prescription|script|e-?rx)\s+(?:was\s+)?(?:sent|given|written|called\s+in|faxed|e-?sent)|"
+                         r"\b(?:sent|e-?sent|called\s+in|faxed)\b[^.\n]{0,130}?\b(?:pharmacy|cvs|walgreens|rite\s*aid|walmart|kroger|costco)\b|"
                          r"\be-?prescribed\b|\bverbal\s+order|\border(?:ed|s)?\s+(?:was\s+)?(?:entered|placed|signed|written)|"
                          r"\bsent\s+to\s+(?:the\s+)?pharmacy", I)
 

@@ -636,7 +636,8 @@ def read_mention(text: str, m: Mention, lowered: str | None = None) -> Mention:
     near_lo, near_hi = max(s0, m.start - 60), min(s1, m.end + 120)
     if status == "given" and _REGIMEN.search(text, m.end, near_hi):
         # "Ordered: cyanocobalamin 1000 mcg IM daily x 7, then weekly x 4, then monthly. 1st dose given today."
-        a["regimen"] = "ordered" if _EXPLICIT_ORDER.search(text, near_lo, near_hi) else "planned"
+        explicit = _EXPLICIT_ORDER.search(text, near_lo, near_hi) or _ORDER_SENT.search(text, s1, a["block_end"])
+        a["regimen"] = "ordered" if explicit else "planned"
     if m.attrs["status"] == "given" and "administered_by" not in a:
         who = _auxiliary_in(text, lo, hi)
         if who:

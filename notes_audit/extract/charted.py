@@ -39,6 +39,7 @@ _BIRTH_LABEL = re.compile(r"\b(?:dob|d\.o\.b\.?|born|birth\s*date|date\s+of\s+bi
 _TODAY_DATE = re.compile(r"\btoday(?:'s)?(?:\s+(?:date|admin\w*|visit|dose|comments?|encounter|injection|note)){0,2}\s*[:(]?\s*(?=\d)|"
                          r"\b\d[\d/.-]{2,9}\s*\(?\s*(?:today|this\s+visit)\b|"
                          r"^[ \t]*(?:comment|note|entry|addendum|admin\w*)\s+\d[\d/.-]{2,9}\b[^\n\d]{0,40}\btoday\b", I | re.M)
+_NOT_THE_VISIT_LINE = re.compile(r"\b(?:fax|faxed|print(?:ed)?|page|pg|received|sent|run\s+date|report\s+date|dob)\b", I)
 _DATE_LINE = re.compile(r"^[ \t]*(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|"
                         r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\s+\d{4}|\d{1,2}/\d{1,2}/\d{2,4})[ \t]*$", I | re.M)
 _SPEAKS_OF_TODAY = re.compile(r"\btoday\b|\btolerated\b|\bthis\s+visit\b|\bnow\b", I)
@@ -107,9 +108,11 @@ def visit_date(text: str, default_year: int | None = None) -> date | None:
                     return d
     # A header's date ("TELEPHONE ENCOUNTER    03/04/2025 2:41 PM"), or a letter's date line: not a birth date.
     first_line_end = text.find("\n")
-    for m in _DATE.finditer(text, 0, len(text) if first_line_end == -1 else first_line_end):
-        if not _BIRTH_LABEL.search(text, max(0, m.start() - 20), m.start()):
-            return _to_date(m, default_year)
+    first_line = text[:len(text) if first_line_end == -1 else first_line_end]
+    if not _NOT_THE_VISIT_LINE.search(first_line):  # a fax or print stamp is not the visit's date
+        for m in _DATE.finditer(first_line):
+            if not _BIRTH_LABEL.search(text, max(0, m.start() - 20), m.start()):
+                return _to_date(m, default_year)
     for m in _DATE_LINE.finditer(text, 0, 600):
         return _to_date(_DATE.search(text, m.start(), m.end()), default_year)
     return None
@@ -186,7 +189,9 @@ def _grid_drug(text: str, lowered: str, grid: list[Row], mentions: list[adm.Ment
     if adm._OTHER_DRUG_BETWEEN.search(lowered, last.end, grid[0].start):
         return None, []
     lo, hi = _line(text, last.start)
-    heading = [m for m in above if lo <= m.start < hi]
+    # Only a drug line just over the grid (its title, the order) heads it; a dose charted further up
+    # ("B12 1000 mcg IM L deltoid - JR RN" above a log of earlier doses) is an event of its own.
+    heading = [m for m in above if lo <= m.start < hi] if text.count("\n", hi, grid[0].start) <= 3 else []
     named = [m.drug for m in heading if m.drug != "b12_unspecified"]
     return (named[0] if named else last.drug), heading
 

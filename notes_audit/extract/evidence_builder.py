@@ -106,13 +106,13 @@ _SIG_LINE = re.compile(r"[ \t]*(?:sig\b|take|inject|place|use|give|dissolve|spra
 
 
 def _list_item_end(text: str, pos: int, end: int, in_list_section: bool) -> int:
-    """End of a list entry holding `pos`: the next bulleted line, or in a medication list the next line
-    not indented under it and not a sig ("Inject 1 mL into the muscle..."). Another entry's route or dose
+    """End of a medication-list entry holding `pos`: the next bulleted line, or the next line not
+    indented under it and not a sig ("Inject 1 mL into the muscle..."). Another entry's route or dose
     ("metformin 500 mg tablet by mouth") is not this one's."""
+    if not in_list_section:
+        return end  # a plan's bullets often continue one event ("- B12 IM today" then "- Today's dose given by me")
     line_start = text.rfind("\n", 0, pos) + 1
     bulleted = _ITEM_START.match(text, line_start) is not None
-    if not (bulleted or in_list_section):
-        return end
     indent = len(text[line_start:pos]) - len(text[line_start:pos].lstrip(" \t"))
     nl = text.find("\n", pos, end)
     while nl != -1:

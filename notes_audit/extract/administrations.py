@@ -131,7 +131,9 @@ _VISIT_REASON = re.compile(
     r"(?:\b(?:here|in|present(?:s|ed|ing)?|comes?|came|returns?|returned|seen|arrived?|scheduled|visit)\s+(?:today\s+)?(?:for|with)|"
     r"\breason\s+for\s+(?:visit|appointment|encounter)\s*:?|\b(?:reason|purpose|visit\s+type|scheduled(?:\s+for)?|appointment\s+for)\s*:|\bcc\s*:|\bchief\s+complaint\s*:?|"
     r"\b(?:request(?:s|ed|ing)?|req(?:s|'d)?|asking\s+for|wants?|would\s+like)\s+(?:to\s+(?:get|have|receive)\s+)?)"
-    r"[\s,:]+(?:(?:her|his|their|a|the|an|scheduled|monthly|weekly|routine|regular|next|due|usual|maintenance|vitamin|vit\.?)\s+|"
+    # "here for BP check and her B12 shot": another reason first, joined by "and"
+    r"[\s,:]+(?:(?:[\w/-]+\s+){1,3}(?:and|&|\+|plus)\s+)?"
+    r"(?:(?:her|his|their|a|the|an|scheduled|monthly|weekly|routine|regular|next|due|usual|maintenance|vitamin|vit\.?)\s+|"
     r"[\w/-]+\s+(?=(?:[\w/().-]+\s+){0,2}$))*$", I)
 # "check B12 level", "B12 + MMA in 3 months": the lab, not the drug.
 _LAB_ORDER_BEFORE = re.compile(r"\b(?:check|recheck|re-check|repeat|order|draw|obtain|send|get|labs?:?|serum)\s+(?:a\s+|the\s+)?(?:vitamin\s+|vit\.?\s*)?$", I)

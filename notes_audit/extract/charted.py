@@ -215,6 +215,8 @@ def _unhead(text: str, lowered: str, head: adm.Mention) -> None:
 _NOT_AN_EVENT_DATE = re.compile(r"\b(?:exp(?:ires?|iration|\.)?|lot|dob|born|due|next|dose|#|until|by|before|resulted|drawn|collected|level|"
                                 r"b-?12|mma|folate|hgb|labs?)\W{0,3}(?:date\W{0,3})?$", I)
 _CLAUSE_BREAK = re.compile(r"[;.\n]")
+_LAB_RESULT_BEFORE = re.compile(r"(?:pg/ml|ng/l|ng/ml|[uµ]mol/l|nmol/l|pmol/l|g/dl|g/l|fl)\b\W{0,6}(?:\(?\s*[lh]\s*\)?\W{0,3})?$|"
+                                r"\(\s*[lh]\s*\)\W{0,3}$", I)
 _CLAUSE_END = re.compile(r"\s*(?:[.;,)\n]|$)")
 _EVENT_DATE_BEFORE = re.compile(r"\b(?:on|from|since|started|began|received|given|administered|got|had|last)\s+$", I)
 
@@ -237,7 +239,10 @@ def _past_dated(text: str, m: adm.Mention, today: date, default_year: int | None
     for d in _DATE.finditer(text, lo, hi):
         if _NOT_AN_EVENT_DATE.search(text, max(0, d.start() - 25), d.start()):
             continue
-        if not (_EVENT_DATE_BEFORE.search(text, max(0, d.start() - 20), d.start()) or _CLAUSE_END.match(text, d.end())):
+        if _LAB_RESULT_BEFORE.search(text, max(0, d.start() - 25), d.start()):
+            continue  # "B12 150 pg/mL (L) 8/14/25): cyanocobalamin ... given": the result's date
+        if not (_EVENT_DATE_BEFORE.search(text, max(0, d.start() - 20), d.start())
+                or (d.start() > m.end and _CLAUSE_END.match(text, d.end()))):
             continue  # the event's own date ("started 5/2", "given R deltoid 04/07/2025."), not an order's or a dose's number
         day = _to_date(d, default_year)
         if day is not None and day < today:

@@ -412,3 +412,11 @@ def test_writers_and_retractions(extractor, text, expected):
 ])
 def test_no_show_wrong_patient_and_past_doses(extractor, text, expected):
     assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Here for BP check and her B12 shot. Cyanocobalamin 1000 mcg IM L deltoid given by J. Ruiz MA.", {("cyanocobalamin", "given")}),
+    ("Pt in for flu shot and monthly B12. Declined B12 today, wants to wait.", {("b12_unspecified", "declined")}),
+])
+def test_visit_for_two_things(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected

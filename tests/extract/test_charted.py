@@ -69,3 +69,9 @@ def test_visit_date(text, expected):
 ])
 def test_dated_doses(extractor, text, expected):
     assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+def test_a_results_date_is_not_the_doses(extractor):
+    text = ("Pt: G. A.  74M   DOS 9/9/2025\nHere for AF follow-up and monthly B12.\n"
+            "B12 deficiency (metformin; B12 150 pg/mL (L) 8/14/25): cyanocobalamin 1 mg IM L deltoid, given by A. Tate RN.")
+    assert ("cyanocobalamin", "given") in {(a.drug, a.status) for a in extractor.extract_text(text).administrations}

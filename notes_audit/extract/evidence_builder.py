@@ -233,7 +233,11 @@ class EvidenceBuilder:
                 continue
             if t.kind in ("LAB", "B12"):
                 test = "b12" if t.kind == "B12" else t.value
-                limit = min(max(sent[1], t.end), t.end + 90)
+                sent_end = sent[1]
+                if not text[t.end:sent_end].strip(" \t.:-"):  # "Methylmalonic acid . 0.52 umol/L": a leader, not a full stop
+                    line_end = text.find("\n", t.end)
+                    sent_end = len(text) if line_end == -1 else line_end
+                limit = min(max(sent_end, t.end), t.end + 90)
                 nl = text.find("\n", t.end, limit)
                 if nl != -1 and "|" not in text[sent[0]:sent[1]]:
                     limit = max(nl, t.end)

@@ -15,14 +15,14 @@ from notes_audit.evidence.vocab import STD_UNIT
 
 _GAP_WORD = (
     r"(?:levels?|lvl|values?|results?|was|were|is|are|of|at|came\s+back(?:\s+at)?|(?:before|after|prior\s+to|when|at\s+the\s+time\s+of)\s+(?:[a-z']+\s+){0,4}?(?=(?:was|were)\b)|returned(?:\s+at)?|"
-    r"measured(?:\s+at)?|serum|total|plasma|now|today|recently|only|still|just|drawn|checked|"
+    r"measured(?:\s+at)?|serum|s[ée]rique|total|plasma|now|today|recently|only|still|just|drawn|checked|acid|"
     r"previously|prior|initially|originally|then|which|and|last\s+(?:week|month|year)|"
     r"resulted|reported|shows?|showed|demonstrated|revealed|back|came|returned|noted|found|"
     r"(?P<qual>borderline|elevated|normal|low|high|(?:slightly|mildly|markedly|very)\s+(?:low|high|elevated))|"
-    r"(?:on\s+)?\d{1,2}/\d{1,2}(?:/\d{2,4})?|(?:on\s+)?\d{4}-\d{2}-\d{2}|\([^()\n]{0,25}\)|[a-z]{3}\s+\d{4})"
+    r"(?:on\s+)?\d{1,2}/(?:19|20)\d\d\b|(?:on\s+)?\d{1,2}/\d{1,2}(?:/\d{2,4})?|(?:on\s+)?\d{4}-\d{2}-\d{2}|\([^()\n]{0,25}\)|[a-z]{3}\s+\d{4})"
 )
 _VALUE = re.compile(
-    r"(?P<gap>(?:[\s:=\-–|.,…]*" + _GAP_WORD + r")*[\s:=\-–|.,…]*"
+    r"(?P<gap>(?:[\s:=\-–—|.,…]*" + _GAP_WORD + r")*[\s:=\-–—|.,…]*"
     # "low B12 (162 pg/mL, 1/2025)": an opening bracket only before a number with a lab unit
     r"(?:\(\s*(?=\d[\d.,]*\s*(?:pg|ng|pmol|nmol|[uµμ]mol|mcmol|g/dl|fl)))?)"
     r"(?P<cmp><=|>=|≤|≥|<|>|less\s+than|greater\s+than|under|above|below)?\s*"

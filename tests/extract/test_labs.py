@@ -25,6 +25,11 @@ from notes_audit.extract.labs import interpret, standardise
     # a result is affirmed whatever doubt the diagnosis beside it carries; an old one is historical
     ("Possible pernicious anemia: IF Ab negative, B12 176 pg/mL.", "b12", 176, "pg/mL", "deficient", "affirmed"),
     ("Your B12 before we started the shots was 164 and you had numbness.", "b12", 164, "pg/mL", "deficient", "historical"),
+    # separators and dates writers put between the test and its value
+    ("Vitamin B12 — 181 pg/mL (L)", "b12", 181, "pg/mL", "deficient", "affirmed"),
+    ("Methylmalonic acid . 0.52 umol/L (H)", "mma", 0.52, "umol/L", "elevated", "affirmed"),
+    ("Last B12 level 06/2026: 402 pg/mL.", "b12", 402, "pg/mL", "normal", "affirmed"),
+    ("Carence en vitamine B12 (B12 sérique 121 pmol/L en 08/2025).", "b12", 164.0, "pg/mL", "deficient", "affirmed"),
 ])
 def test_numeric_labs(extractor, text, test, value_std, unit_std, interpretation, status):
     labs = [x for x in extractor.extract_text(text).labs if x.test == test]

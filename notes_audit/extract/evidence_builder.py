@@ -27,7 +27,13 @@ _ANEMIA_DUE_TO = re.compile(r"an(?:a)?emia,?\s+(?:(?:likely|probably|most\s+like
 _DUE_TO_IF_DEFICIENCY = re.compile(r"\s+(?:due\s+to|secondary\s+to|from|d/t)\s+intrinsic\s+factor\s+deficiency", re.I)
 _UNCHECKED_BOX = re.compile(r"(?:\[\s*\]|☐|\(\s*\))[ \t]*$")
 _QUALITATIVE_TESTS = {"intrinsic_factor_ab", "parietal_cell_ab"}
-_EXPOSURES = {"metformin_long_term"}  # a drug taken, named as a cause: known, whatever the doubt about causation
+_EXPOSURES = {"metformin_long_term"}
+# Conditions that last: "history of" one of them is the patient's condition still, unless the note says it
+# is over (corpora/extraction/README.md: "history of" is historical for conditions that have resolved).
+_CHRONIC = {"pernicious_anemia", "atrophic_gastritis", "celiac_disease", "crohns_disease",
+            "metformin_long_term", "neuropathy", "subacute_combined_degeneration", "malabsorption"}
+_OVER = re.compile(r"\b(?:resolved|cured|no\s+longer|corrected|normali[sz]ed|repleted|in\s+the\s+past|as\s+a\s+child|childhood|"
+                   r"former(?:ly)?|remote|stopped|discontinued|off\s+(?:of\s+)?|was\s+on|until|(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d)\b", re.I)  # a drug taken, named as a cause: known, whatever the doubt about causation
 _PARAGRAPH_LIMIT = 400  # chars after a drug mention that its template block may span
 
 
@@ -228,6 +234,9 @@ class EvidenceBuilder:
                 status = assertion(t)
                 if status == "uncertain" and t.value in _EXPOSURES:
                     status = "affirmed"  # "most likely from long-term metformin": the doubt is the cause's, not the use's
+                if (status == "historical" and t.value in _CHRONIC
+                        and not _OVER.search(text, max(sent[0], t.start - 80), min(sent[1], t.end + 80))):
+                    status = "affirmed"  # "hx of pernicious anemia, on monthly injections": a lifelong condition, still current
                 ev.diagnoses.append(Diagnosis(t.value, _specific_icd10(t.value, text[t.start:t.end]), status,
                                               section_at(t.start), (t.start, t.end), text[t.start:t.end]))
                 continue

@@ -125,7 +125,11 @@ def test_assertion_phrasings(extractor, text, concept, status):
 @pytest.mark.parametrize("text, concept, status", [
     ("No history of gastrectomy, pernicious anemia or celiac disease.", "pernicious_anemia", "negated"),
     ("Denies history of pernicious anemia.", "pernicious_anemia", "negated"),
-    ("History of pernicious anemia.", "pernicious_anemia", "historical"),
+    # a lifelong condition's history is the patient's condition still; one that can end is over
+    ("History of pernicious anemia.", "pernicious_anemia", "affirmed"),
+    ("Hx pernicious anemia, on monthly cyanocobalamin injections here.", "pernicious_anemia", "affirmed"),
+    ("History of atrophic gastritis, resolved on repeat biopsy.", "atrophic_gastritis", "historical"),
+    ("History of fish tapeworm infection treated in 2015.", "fish_tapeworm", "historical"),
     ("Hx: Crohn's disease, on budesonide.", "crohns_disease", "affirmed"),
 ])
 def test_history_and_negation(extractor, text, concept, status):
@@ -214,4 +218,15 @@ def test_pa_the_clinician_is_not_pernicious_anemia(extractor, text):
     ("B12 deficiency, most likely from long-term metformin.", {("b12_deficiency", "affirmed"), ("metformin_long_term", "affirmed")}),
 ])
 def test_status_with_dashes_hedges_and_causes(extractor, text, expected):
+    assert {(d.concept, d.status) for d in extractor.extract_text(text).diagnoses} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a workup to come is hypothetical; an allergy line negates nothing else
+    ("EGD with gastric biopsies to evaluate for autoimmune atrophic gastritis.", {("atrophic_gastritis", "hypothetical")}),
+    ("Duodenal bx x4 (to exclude celiac disease given iron deficiency).", {("celiac_disease", "hypothetical")}),
+    ("Allergies: NKDA  Indication: B12 deficiency, s/p bariatric surgery (VSG 2021)",
+     {("b12_deficiency", "affirmed"), ("bariatric_surgery_status", "affirmed")}),
+])
+def test_workups_and_allergy_lines(extractor, text, expected):
     assert {(d.concept, d.status) for d in extractor.extract_text(text).diagnoses} == expected

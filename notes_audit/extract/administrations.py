@@ -295,7 +295,7 @@ def _site(text: str, lo: int, hi: int, anchor: int) -> tuple[int, int, str] | No
 
 
 _NOT_THE_GIVER = _lowered(r"(?:rx|ordered|prescribed|referred|signed|reviewed|supervised|seen|per|cosigned|approved|filled)\s*$")
-_AUXILIARY = {"RN", "LPN", "LVN", "MA", "CMA", "RMA", "CCMA", "CNA"}
+AUXILIARY = frozenset({"RN", "LPN", "LVN", "MA", "CMA", "RMA", "CCMA", "CNA"})
 
 
 def _administered_by(text: str, lowered: str, lo: int, hi: int) -> Person | None:
@@ -319,7 +319,7 @@ def _auxiliary_in(text: str, lo: int, hi: int) -> Person | None:
     """A nurse or medical assistant signing the injection line ("IM L deltoid. M. Gonzalez LPN.").
     Used for who gave an injection known to be given — never as a sign that it was given."""
     for _, _, name, cred in find_people(text, lo, hi):
-        if cred in _AUXILIARY:
+        if cred in AUXILIARY:
             return Person(name, cred)
     return None
 

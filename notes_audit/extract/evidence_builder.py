@@ -286,7 +286,11 @@ class EvidenceBuilder:
             if author is not None:
                 # "...under my supervision in the clinic": the unnamed supervisor is the note's author.
                 ev.supervision = [s for s in ev.supervision if s not in present or s.name] + [author]
-        if not any(s.name for s in ev.supervision) and any(a.status == "given" for a in ev.administrations):
+        if not any(s.name for s in ev.supervision) and any(
+                a.status == "given" and a.administered_by is not None and a.administered_by.credential in adm.AUXILIARY
+                for a in ev.administrations):
+            # Staff gave it and no one is named as supervising: the visit's provider is who the note puts
+            # in charge. A provider who gave it (or an unknown giver) supervised no one.
             visit = provider_of_visit(text)
             if visit is not None:
                 ev.supervision = [s for s in ev.supervision if s.presence != visit.presence] + [visit]

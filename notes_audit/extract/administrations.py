@@ -76,6 +76,8 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                             r"\bdeferred\s+by\s+(?:patient|pt)|\bpatient\s+(?:elected|chose)\s+not|\bwishes\s+to\s+(?:hold|defer|skip)", I)),
     ("held", re.compile(r"\b(?<!pressure\s)held\b(?!\s+(?:pressure|for\s+\d+\s*(?:sec|min)))|\bhold(?:ing)?\b|\bnot\s+(?:given|administered|done)\b|"
                         r"\bno\s+(?:[\w-]+\s+){1,4}?(?:was\s+)?(?:drawn\s+up|given|administered)\b|\bno[\s-]?show\b|"
+                        r"\b(?:unable\s+to|could\s*n[o']t|can\s*n[o']t)\s+(?:give|administer)\b|\bback-?order\w*|"
+                        r"\bout\s+of\s+(?:stock|cyanocobalamin|hydroxocobalamin|b-?12|the\s+(?:drug|medication|vials?))\b|"
                         r"\bdid\s*n[o']t\s+(?:arrive|show|come\s+in)\b|\bfailed\s+to\s+(?:arrive|show|keep)\b|\bno\s+(?:injection|b-?12|shot|dose|cyanocobalamin)\s+(?:was\s+)?(?:given|administered|today)|"
                         r"\bdefer(?:red)?\b(?!\s+(?:to|per)\s+(?:the\s+)?(?:pcp|primary|provider|physician|dr\b|doctor|specialist|gi\b|her\b|his\b|their\b|neuro\w*|hem\w*|onc\w*|card\w*|endo\w*|judg\w*|discretion))|\bpostponed?\b|\bskip(?:ped)?\b|\bwithheld\b|\bwill\s+not\s+(?:give|administer)|"
                         r"\bdid\s+not\s+(?:give|receive|administer|get)|\bwas\s+not\s+(?:given|administered)|\bnot\s+today\b|\bcancel+ed\b", I)),
@@ -94,7 +96,8 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                          r"(?<!note\s)(?<!script\s)(?<!prescription\s)(?<!number\s)(?<!card\s)given\b(?!\s+(?:that|this|its|intact|ongoing|persistent|recent|current|concerns?|risks?|"
                          r"history|age|findings|symptoms|results?|normal|low|high|borderline|metformin|ppi|absence|presence|lack|inr|bleeding|fever|"
                          r"illness|elevated|supratherapeutic|thrombocytopenia|pt'?s|patient'?s|hx|h/o|allerg\w+|reaction|renal|pregnancy|"
-                         r"cost|insurance|travel|concern)\b)"
+                         r"cost|insurance|travel|concern|(?:printed|written|verbal|the)?\s*(?:info|information|instructions?|education|handouts?|"
+                         r"literature|paperwork|teaching|resources?|a\s+copy|copies))\b)"
                          # "Given her pernicious anemia, ...": the preposition, not the verb
                          r"(?!\s+(?:her|his|their|the)\s+(?:[\w'-]+\s+){0,2}?(?:history|h/o|anemia|anaemia|deficiency|diagnosis|age|symptoms|"
                          r"condition|disease|gastritis|surgery|bypass|neuropathy|intolerance|allerg\w+|risks?|levels?|labs?|results?|"

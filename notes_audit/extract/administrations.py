@@ -101,7 +101,7 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                          # "Given her pernicious anemia, ...": the preposition, not the verb
                          r"(?!\s+(?:her|his|their|the)\s+(?:[\w'-]+\s+){0,2}?(?:history|h/o|anemia|anaemia|deficiency|diagnosis|age|symptoms|"
                          r"condition|disease|gastritis|surgery|bypass|neuropathy|intolerance|allerg\w+|risks?|levels?|labs?|results?|"
-                         r"findings|comorbidit\w+|absorption|malabsorption|frailty|dementia|preference|concerns?)\b)|(?<!self-)(?<!self\s)(?<!be\s)administered\b|(?<!be\s)injected\b|gave\b(?!\s+(?:a\s+)?(?:verbal\s+|telephone\s+|phone\s+|new\s+)?(?:order|rx|prescription|instructions?))|"
+                         r"findings|comorbidit\w+|absorption|malabsorption|frailty|dementia|preference|concerns?)\b)|(?<!self-)(?<!self\s)(?<!be\s)(?<!nurse\s)(?<!nurse-)administered\b|(?<!be\s)injected\b|gave\b(?!\s+(?:a\s+)?(?:verbal\s+|telephone\s+|phone\s+|new\s+)?(?:order|rx|prescription|instructions?))|"
                          r"received\s+(?:today|her|his|the|b-?12|\d+(?:\.\d+)?\s*(?:mcg|mg|ml|cc|µg|ug)\b)|tolerated\b|tol(?:'d|\.)?\s+(?:well|it|inj\w*|procedure|w/o)\b|"
                          r"injection\s+(?:performed|completed|done)|"
                          r"admin(?:istered)?\s+(?:today|in\s+clinic)|given\s+today|was\s+injected|pt\s+received|patient\s+received|"
@@ -192,7 +192,7 @@ def is_drug_context(text: str, start: int, end: int, sentence: tuple[int, int]) 
 _SYNONYM_BEFORE = re.compile(r"(?:vitamin\s+|vit\.?\s*)?b-?12\s*(?:\(|(?:\s+(?:shot|injection|inj))?,?\s+(?:which\s+is|i\.?e\.?,?|namely|aka)\s+)\s*$", I)
 
 
-_NOT_THE_VISITS_INJECTION = re.compile(r"\b(?:re-?schedul\w*|cancel\w*|refills?|questions?\s+(?:about|re))\s+(?:(?:her|his|the|a|an|monthly|next)\s+)*$", I)
+_NOT_THE_VISITS_INJECTION = re.compile(r"\b(?:re-?schedul\w*|cancel\w*|refills?|questions?\s+(?:about|re:?|regarding))\s+(?:(?:her|his|the|a|an|monthly|next)\s+)*$", I)
 
 
 def is_visit_reason(text: str, m: "Mention") -> bool:

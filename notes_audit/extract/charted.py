@@ -52,7 +52,7 @@ _ACTIONS: list[tuple[str, re.Pattern[str]]] = [
     ("ordered", re.compile(r"\border(?:ed)?\b|\bprescribed\b|\bverbal\s+order\b", I)),
     ("planned", re.compile(r"\bscheduled\b|\bdue\b|\bpending\b|\bplanned\b|\bnext\b|\bto\s+be\s+given\b|\bupcoming\b|\bbooked\b", I)),
     ("given", re.compile(r"\bgiven\b|\badministered\b|\badmin'?d\b|\bdone\b|\bcompleted?\b|\bcharted\b|\bdocumented\b|✓|✔|☑|"
-                         r"\[\s*[xX]\s*\]|\bself[- ]administered\b|(?-i:\b\d{1,2}:?\d{2}\s+[A-Z]{2,3}\b)", I)),
+                         r"\[\s*[xX]\s*\]|\bself[- ]administered\b|(?-i:\b\d{1,2}:?\d{2}\s+(?!AM\b|PM\b)[A-Z]{2,3}\b)", I)),
 ]
 _PER_VOLUME = re.compile(r"\s*/\s*[a-z]", I)
 _ROW_MIN = 2  # a grid has at least two dated rows
@@ -125,6 +125,7 @@ def _action(line: str) -> str | None:
     return None
 
 
+_SIGNATURE_LINE = re.compile(r"\b(?:signed|reviewed|co-?signed|authenticated|dictated|transcribed|printed|faxed)\b", I)
 _CELL_GAP = re.compile(r"\S(?:\t|[ ]{2,}|\s*\|\s*)\S")
 _LEADING_INDEX = re.compile(r"[ \t|]*(?:#?\d{1,2}(?:\s*(?:/|of)\s*\d{1,2})?[.)]?[ \t|]+)?$")
 
@@ -149,7 +150,7 @@ def find_rows(text: str, lowered: str, default_year: int | None) -> list[list[Ro
         dates = list(_DATE.finditer(text, pos, end)) if end - pos <= 200 else []
         # "1/5  11/03/2025 09:10  Given": the dose's number in a series looks like a date; a year says which is
         m = next((d for d in dates if d.group("y") or d.group("iy") or d.group("my") or d.group("dy")), dates[0] if dates else None)
-        if m and _tabular(text, pos, end, m.start()):
+        if m and _tabular(text, pos, end, m.start()) and not _SIGNATURE_LINE.search(text, pos, end):
             line = text[pos:end]
             action = _action(line[:m.start() - pos] + " " + line[m.end() - pos:])
             # an amount not per volume ("1000 mcg", not "1000 mcg/mL" or a lab's "98 mg/dL")

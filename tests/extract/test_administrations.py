@@ -420,3 +420,16 @@ def test_no_show_wrong_patient_and_past_doses(extractor, text, expected):
 ])
 def test_visit_for_two_things(extractor, text, expected):
     assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Scheduled medication: Cyanocobalamin 1,000 mcg IM q30 days (nurse administered, not KOP).\nINMATE REFUSED today's B12 shot.",
+     {("cyanocobalamin", "declined")}),
+])
+def test_categories_are_not_doses(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+def test_a_call_about_the_shot_gives_none(extractor):
+    text = "Reason for call: Question re: B12 shot schedule. Last B12 injection was 04/02/25 in office."
+    assert "given" not in {a.status for a in extractor.extract_text(text).administrations}

@@ -75,3 +75,11 @@ def test_a_results_date_is_not_the_doses(extractor):
     text = ("Pt: G. A.  74M   DOS 9/9/2025\nHere for AF follow-up and monthly B12.\n"
             "B12 deficiency (metformin; B12 150 pg/mL (L) 8/14/25): cyanocobalamin 1 mg IM L deltoid, given by A. Tate RN.")
     assert ("cyanocobalamin", "given") in {(a.drug, a.status) for a in extractor.extract_text(text).administrations}
+
+
+def test_signature_lines_are_no_grid(extractor):
+    text = ("Visit date: 07/22/2024\nGiven:  [ ] Yes   [x] No\nReason not given: [x] Held per provider\n"
+            "Per Dr. Malik, hold B12 inj today d/t level >2000.\n\n"
+            " Electronically signed by: Tonya Briggs, LPN   07/22/2024 10:14 AM\n"
+            " Reviewed by: Hassan Malik, MD                 07/22/2024 12:40 PM\n")
+    assert "given" not in {a.status for a in extractor.extract_text(text).administrations}

@@ -81,7 +81,7 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                         r"\bdid\s*n[o']t\s+(?:arrive|show|come\s+in)\b|\bfailed\s+to\s+(?:arrive|show|keep)\b|\bno\s+(?:injection|b-?12|shot|dose|cyanocobalamin)\s+(?:was\s+)?(?:given|administered|today)|"
                         r"\bdefer(?:red)?\b(?!\s+(?:to|per)\s+(?:the\s+)?(?:pcp|primary|provider|physician|dr\b|doctor|specialist|gi\b|her\b|his\b|their\b|neuro\w*|hem\w*|onc\w*|card\w*|endo\w*|judg\w*|discretion))|\bpostponed?\b|\bskip(?:ped)?\b|\bwithheld\b|\bwill\s+not\s+(?:give|administer)|"
                         r"\bdid\s+not\s+(?:give|receive|administer|get)|\bwas\s+not\s+(?:given|administered)|\bnot\s+today\b|\bcancel+ed\b", I)),
-    ("historical", re.compile(r"\b(?:stop|stopped|discontinue[ds]?|d/c|dc'?d)\s+(?:(?:the|her|his|otc|oral|sl|sublingual|im|nasal|po|daily)\s+){0,2}(?=\S*(?:cobal|b-?12))|\blast\s+(?:[\w-]+\s+){0,2}?(?:injection|inj|dose|shot|b-?12|given|received|administered)|\bpreviously\b|\b(?:has|have|'ve|had)\s+been\s+(?:receiving|getting|on|taking)|"
+    ("historical", re.compile(r"\b(?:stop|stopped|discontinue[ds]?|d/c|dc'?d)\s+(?:(?:the|her|his|otc|oral|sl|sublingual|im|nasal|po|daily)\s+){0,2}(?=\S*(?:cobal|b-?12))|\blast\s+(?:[\w-]+\s+){0,2}?(?:injections?|inj|doses?|shots?|b-?12|given|received|administered|admin(?:istration)?)\b|\bpreviously\b|\b(?:has|have|'ve|had)\s+been\s+(?:receiving|getting|on|taking)|"
                               r"\bhad\s+been\b|\bin\s+the\s+past\b|\bused\s+to\b|\bat\s+(?:an?\s+)?(?:another|outside|other|different)\s+(?:clinic|office|facility|provider|practice)|"
                               r"\bago\b|\bprior\s+(?:injection|dose|shot)s?|\bafter\s+(?:(?:a|an|the|her|his|last|recent|prior)\s+)?(?:[\w-]+\s+)?\S*(?:cobal\w*|b-?12)\W{0,2}\s+(?:shots?|injections?|inj)\b|\bat\s+(?:a|an|the|her|his)\s+(?:med(?:ical)?\s*spa|spa|pharmacy|urgent\s+care|walk-?in|minute\s*clinic|wellness\s+\w+|drip\s+bar|iv\s+bar)\b|\breceived\s+(?:on\s+)?\d{1,2}/\d{1,2}\b|\bby\s+(?:the\s+)?(?:home\s+health|hh\s+nurse|visiting\s+nurse|pharmacist)|\bat\s+(?:the|a|her|his)\s+pharmacy\b|\bwas\s+on\b(?!\s+(?:site|the\s+(?:unit|floor|premises)|premises|call|duty))|\bhistory\s+of\b|\bh/o\b|\bsince\s+(?:19|20)\d\d|\bgets\s+(?:her|his|their|b-?12|monthly|it)|"
                               r"\breceives\b|\breceiving\b|\brecv'?g\b|\bhas\s+had\b|"
@@ -359,6 +359,7 @@ _ADVISORY = re.compile(r"\brecommend\w*|\badvis\w+|\bsuggest\w*|\bencourag\w+|\b
 
 
 _FUTURE_OR_PAST = re.compile(r"\bnext\b|\bwill\b|\bdue\b|\bschedul\w*|\blast\b|\bpreviously\b|\bprior\b|\bago\b|\bplan", I)
+_TIMED_ROW = re.compile(r"[ \t]*(?:[01]\d|2[0-3]):?[0-5]\d(?:\s*[-–]\s*(?:[01]\d|2[0-3]):?[0-5]\d)?[ \t]+(?![ap]\.?m\b)", I)
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
@@ -521,6 +522,10 @@ def _status(text: str, m: Mention, lowered: str) -> str | None:
     for status in ("declined", "held"):
         if status in cues:
             return status
+    line = text.rfind("\n", 0, m.start) + 1
+    if (_TIMED_ROW.match(text, line) and not in_history_section and not cues & {"historical", "planned"}
+            and _dose(lowered, line, m.attrs["block_end"], m.end)):
+        return "given"  # "1135  vitamin B12 1000 mcg IM L deltoid": a medication-administration row timed today
     if "given" in cues:
         if "historical" in cues and not _STRONG_GIVEN_TODAY.search(text, s0, s1):
             return "historical"  # "last given 3/1"
@@ -559,6 +564,8 @@ def _status(text: str, m: Mention, lowered: str) -> str | None:
     if _TO_BE_GIVEN.search(text, s0, s1):
         return "planned"  # "Cyanocobalamin 1000 mcg/mL - to be given IM L deltoid."
     if m.attrs.get("documented_here"):
+        if "historical" in block and "given" not in block and not _TODAY.search(text, s0, m.attrs["block_end"]):
+            return "historical"  # "CYANOCOBALAMIN INJ ... / last admin 06/01/2025 (LPN S. Moreau) site: R deltoid"
         return "given"  # site, lot or who gave it, written with the drug: a charted administration
     if _DUE_TODAY.match(text, m.end, s1):
         return "visit_reason"  # "monthly B12 injection due today": the visit's injection, whatever became of it

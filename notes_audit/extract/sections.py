@@ -23,6 +23,9 @@ from notes_audit.extract.rulefiles import load_yaml
 _ONE_PARAGRAPH = frozenset({"chief_complaint"})
 # Sections written inline after their title: the rest of the line is all of them.
 _ONE_LINE_WHEN_INLINE = frozenset({"allergies"})
+# Lists written inline after their title: they end at a blank line or the next "Label:" line.
+_LISTS = frozenset({"medications", "past_medical_history", "past_surgical_history", "social_history", "family_history"})
+_BLANK_OR_FIELD = re.compile(r"\n[ \t]*\n|\n(?=[ \t]*[A-Z][\w /&()#-]{0,30}:[ \t]*\S)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,11 @@ class SectionFinder:
                 # "Pt verified w/ name + DOB. Allergies: PCN (rash).\nVit B12 ... given": the list is its line
                 nl = text.find("\n", body, end)
                 end = nl if nl != -1 else end
+            elif cat in _LISTS and text[body:text.find("\n", body) if "\n" in text[body:] else len(text)].strip():
+                # "Meds: OCP only. NKDA.\n\nProduct: Methylcobalamin ...": an inline list ends at a blank line
+                # or at the next labelled field
+                nxt = _BLANK_OR_FIELD.search(text, body, end)
+                end = nxt.start() if nxt else end
             out.append(Section(cat, s, body, end))
         return out
 

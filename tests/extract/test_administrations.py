@@ -433,3 +433,19 @@ def test_categories_are_not_doses(extractor, text, expected):
 def test_a_call_about_the_shot_gives_none(extractor):
     text = "Reason for call: Question re: B12 shot schedule. Last B12 injection was 04/02/25 in office."
     assert "given" not in {a.status for a in extractor.extract_text(text).administrations}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a timed medication-administration row is today's dose
+    (" 0905  ondansetron 16 mg PO\n 1135  vitamin B12 1000 mcg IM L deltoid (monthly; order Dr. Nakamura 04/2025). Pt tol well.",
+     {("b12_unspecified", "given")}),
+    # an excerpt of a MAR with the last dose documented is not today's dose
+    ("MAR excerpt (printed 06/17/2025):\n  CYANOCOBALAMIN INJ 1000MCG/ML -- 1 ML IM Q30 DAYS\n"
+     "     last admin 06/01/2025 0900 (LPN S. Moreau)  site: R deltoid\n     next due 07/01/2025\n",
+     {("cyanocobalamin", "historical")}),
+    # an inline medication list ends at the next labelled field
+    ("Meds: OCP only. NKDA.\n\nProduct: Methylcobalamin 5,000 mcg/mL (compounded)\nDose: 1 mL SC L abdomen\nGiven by: R. Cho, RN",
+     {("methylcobalamin", "given")}),
+])
+def test_mar_rows_and_inline_lists(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected

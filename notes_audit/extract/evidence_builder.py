@@ -27,6 +27,8 @@ _ANEMIA_DUE_TO = re.compile(r"an(?:a)?emia,?\s+(?:(?:likely|probably|most\s+like
 _DUE_TO_IF_DEFICIENCY = re.compile(r"\s+(?:due\s+to|secondary\s+to|from|d/t)\s+intrinsic\s+factor\s+deficiency", re.I)
 _UNCHECKED_BOX = re.compile(r"(?:\[\s*\]|☐|\(\s*\))[ \t]*$")
 _QUALITATIVE_TESTS = {"intrinsic_factor_ab", "parietal_cell_ab"}
+_LOW_B12 = re.compile(r"low\s+(?:vitamin\s+|vit\.?\s*|serum\s+)?b[\s-]?12", re.I)
+_DIAGNOSIS_SECTIONS = {"assessment_plan", "plan", "past_medical_history"}
 _EXPOSURES = {"metformin_long_term"}
 # Conditions that last: "history of" one of them is the patient's condition still, unless the note says it
 # is over (corpora/extraction/README.md: "history of" is historical for conditions that have resolved).
@@ -229,6 +231,9 @@ class EvidenceBuilder:
             if t.kind == "DX":
                 if t.value == "b12_deficiency_anemia" and _DUE_TO_IF_DEFICIENCY.match(text, t.end):
                     continue  # D51.0's title: "B12 deficiency anemia due to intrinsic factor deficiency" is PA
+                if (t.value == "b12_deficiency" and _LOW_B12.match(text, t.start)
+                        and section_at(t.start) not in _DIAGNOSIS_SECTIONS):
+                    continue  # "Reason for referral: macrocytic anemia, low B12": a result described, not a diagnosis
                 if t.value == "b12_deficiency" and _ANEMIA_DUE_TO.search(text, max(0, t.start - 60), t.start):
                     t = Target(t.start, t.end, "DX:b12_deficiency_anemia")  # "megaloblastic anemia due to B12 deficiency"
                 status = assertion(t)

@@ -67,7 +67,7 @@ def test_unchecked_boxes_are_not_mentions(extractor, text, present, absent):
  ("Probable atrophic gastritis on EGD.", ("atrophic_gastritis","uncertain")),
  ("Status post total gastrectomy for gastric cancer.", ("gastrectomy_status","affirmed")),
  ("Lap band removed 2015.", ("bariatric_surgery_status","historical")),
- ("Low B12 level noted.", ("b12_deficiency","affirmed")),
+ ("Assessment: low B12 level.", ("b12_deficiency","affirmed")),
  ("Long-standing metformin therapy for T2DM.", ("metformin_long_term","affirmed")),
  ("Pt is not on metformin.", ("metformin_long_term","negated")),
  ("Megaloblastic anemia secondary to B12 deficiency.", ("megaloblastic_anemia","affirmed")),
@@ -229,4 +229,16 @@ def test_status_with_dashes_hedges_and_causes(extractor, text, expected):
      {("b12_deficiency", "affirmed"), ("bariatric_surgery_status", "affirmed")}),
 ])
 def test_workups_and_allergy_lines(extractor, text, expected):
+    assert {(d.concept, d.status) for d in extractor.extract_text(text).diagnoses} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Reason for referral: macrocytic anemia, low B12", {("macrocytic_anemia", "affirmed")}),
+    ("Assessment: low B12 with elevated MMA.", {("b12_deficiency", "affirmed")}),
+    ("Dx: Vitamin B12 deficiency w/ anemia, s/p partial gastrectomy (2012)",
+     {("b12_deficiency_anemia", "affirmed"), ("gastrectomy_status", "affirmed")}),
+    ("Diagnosis in the order: anemia for deficiency of vitamin B12.", {("b12_deficiency_anemia", "affirmed")}),
+    ("Skilled teaching: s/s of B12 deficiency to report (weakness, sore tongue).", {("b12_deficiency", "hypothetical")}),
+])
+def test_results_anemia_wording_and_teaching(extractor, text, expected):
     assert {(d.concept, d.status) for d in extractor.extract_text(text).diagnoses} == expected

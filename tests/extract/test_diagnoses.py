@@ -242,3 +242,11 @@ def test_workups_and_allergy_lines(extractor, text, expected):
 ])
 def test_results_anemia_wording_and_teaching(extractor, text, expected):
     assert {(d.concept, d.status) for d in extractor.extract_text(text).diagnoses} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Nascobal 500 mcg nasal spray weekly - e-prescribed; PA submitted to insurer.", set()),  # prior authorization
+    ("Absorption less predictable in PA so will recheck level when he is back.", {("pernicious_anemia", "affirmed")}),
+])
+def test_pa_the_disease_or_the_paperwork(extractor, text, expected):
+    assert {(d.concept, d.status) for d in extractor.extract_text(text).diagnoses} == expected

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from dataclasses import replace
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -20,6 +21,7 @@ from notes_audit.extract.labs import find_date, read_numeric, read_qualitative
 from notes_audit.extract.sections import section_of
 from notes_audit.extract.rulefiles import lower_same_length
 from notes_audit.extract.targets import Target
+from notes_audit.extract.people import PROVIDER_CREDENTIALS, find_people
 from notes_audit.extract.supervision import author_supervision, find_supervision, provider_of_visit, settle
 
 _ANEMIA_DUE_TO = re.compile(r"an(?:a)?emia,?\s+(?:(?:likely|probably|most\s+likely)\s+)?(?:due\s+to|secondary\s+to|from|d/t|2/2|"
@@ -175,6 +177,22 @@ def _record_heading(text: str, pos: int) -> tuple[int, int] | None:
     return None
 
 
+def _name_the_unnamed(text: str, found: list) -> list:
+    """"Supervising provider present in office suite: [X] Yes" with one practitioner named in the note
+    ("Ordering provider: Rebecca Hollis, MD"): that practitioner is the one present."""
+    if not found or any(s.name for s in found):
+        return found
+    named = {}
+    for _, _, name, cred in find_people(text, 0, len(text)):
+        if name and cred in PROVIDER_CREDENTIALS:
+            named.setdefault(name.replace(",", " ").split()[-1].lower().strip("."), (name, cred))
+    if len(named) != 1:
+        return found
+    name, cred = next(iter(named.values()))
+    return [replace(s, name=name, credential=s.credential or cred) if s.presence in ("in_office", "virtual") else s
+            for s in found]
+
+
 def _number(v: float | None) -> float | int | None:
     if v is None:
         return None
@@ -299,7 +317,7 @@ class EvidenceBuilder:
             visit = provider_of_visit(text)
             if visit is not None:
                 ev.supervision = [s for s in ev.supervision if s.presence != visit.presence] + [visit]
-        ev.supervision = settle(ev.supervision)
+        ev.supervision = _name_the_unnamed(text, settle(ev.supervision))
         ev.em = assess_em(text, lowered, sentences, section_at, self.em_classifier)
         ev.loading_phase = find_loading_phase(text, lowered)
         return ev

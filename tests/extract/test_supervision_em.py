@@ -196,3 +196,10 @@ def test_supervision_phrasings_table(extractor, text, surname, presence):
 ])
 def test_supervision_buildings_and_attestations(extractor, text, expected):
     assert expected in {(s.name, s.presence) for s in extractor.extract_text(text).supervision}
+
+
+def test_an_unnamed_supervisor_is_the_one_practitioner_named(extractor):
+    text = ("B12 injection (monthly)\nOrdering provider: Rebecca Hollis, MD\n"
+            "Supervising provider present in office suite:  [X] Yes   [ ] No\n"
+            "Cyanocobalamin 1000 mcg IM L deltoid given by J. Ruiz, MA.")
+    assert [(s.name, s.presence) for s in extractor.extract_text(text).supervision] == [("Rebecca Hollis", "in_office")]

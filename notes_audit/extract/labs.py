@@ -40,7 +40,7 @@ _NOT_A_RESULT = re.compile(
 # 232-1245" is a reference range, not a flag.
 _FLAG = re.compile(
     r"[ \t|]*[\(\[]?\s*(?P<flag>LL|HH|L|H|low|high|abnormal(?:\s+(?:low|high))?|critical(?:ly)?\s+(?:low|high)|"
-    r"crit(?:ical)?|(?:normal|wnl|N)(?!\s*(?:range|above|below|limits?|values?|is|[<>:=≤≥]|\d))|A|\*+|↓|↑)\s*[\)\]]?(?![a-z])",
+    r"crit(?:ical)?|(?:normal|wnl|nl|N)(?!\s*(?:range|above|below|limits?|values?|is|[<>:=≤≥]|\d))|A|\*+|↓|↑)\s*[\)\]]?(?![a-z])",
     re.I,
 )
 _UNIT_COLUMN = re.compile(r"[ \t]*\|[ \t]*(?P<unit>pg/ml|ng/l|pmol/l|nmol/l|[uµμ]mol/l|ng/ml|g/dl|g/l|fl)\b", re.I)
@@ -137,7 +137,7 @@ def _flag_of(raw: str | None) -> str | None:
         return "low"
     if r in ("h", "hh", "high", "↑") or r.endswith("high"):
         return "high"
-    if r in ("normal", "wnl", "n"):
+    if r in ("normal", "wnl", "nl", "n"):
         return "normal"
     return "abnormal"  # "*", "A", "abnormal", "critical": direction decided by the test
 

@@ -30,6 +30,7 @@ from notes_audit.extract.labs import interpret, standardise
     ("Methylmalonic acid . 0.52 umol/L (H)", "mma", 0.52, "umol/L", "elevated", "affirmed"),
     ("Last B12 level 06/2026: 402 pg/mL.", "b12", 402, "pg/mL", "normal", "affirmed"),
     ("Carence en vitamine B12 (B12 sérique 121 pmol/L en 08/2025).", "b12", 164.0, "pg/mL", "deficient", "affirmed"),
+    ("B12 142 pg/mL (L), folate 14.2 (nl), TSH 2.1", "folate", 14.2, "ng/mL", "normal", "affirmed"),
 ])
 def test_numeric_labs(extractor, text, test, value_std, unit_std, interpretation, status):
     labs = [x for x in extractor.extract_text(text).labs if x.test == test]

@@ -247,6 +247,8 @@ def _dose(lowered: str, lo: int, hi: int, anchor: int, not_before: int | None = 
         for m in rx.finditer(seg):
             if _another_drugs(lowered, lo + m.start(), anchor):
                 continue  # "Testosterone cypionate 200 mg/mL: 0.5 mL" is not the B12 dose
+            if _VIAL_SIZE.match(lowered, lo + m.end()):
+                continue  # "1000 mcg/mL (10 mL MDV)": the vial's size, not the dose drawn
             conc = float(m.group("conc").replace(",", ""))
             unit = m.group("unit").lower()
             mcg = conc * float(m.group("vol")) * (1000 if unit == "mg" else 1)
@@ -264,7 +266,9 @@ def _dose(lowered: str, lo: int, hi: int, anchor: int, not_before: int | None = 
         if (unit == "mcg" and not 10 <= val <= 10000) or (unit == "mg" and not 0.05 <= val <= 5000):
             continue
         cands.append((lo + m.start(), lo + m.end(), (val, unit)))
-    return _nearest(cands, anchor, not_before)
+    # "5000 mcg/mL ... Dose per Rx: 0.2 mL = 1000 mcg": an amount beats a concentration
+    amounts = [c for c in cands if not _PER_ML.match(lowered, c[1])]
+    return _nearest(amounts or cands, anchor, not_before)
 
 
 def _route(lowered: str, lo: int, hi: int, anchor: int, not_before: int | None = None) -> tuple[int, int, str] | None:
@@ -370,6 +374,7 @@ _ADMIN_VERB = re.compile(r"(?<!be\s)\bgiven\b|\badministered\b|\binjected\b|\bga
 _CHARTED = re.compile(r"\b(?:given|administered|injection\s+given|status|action)\s*[:=]\s*(?:\[\s*[xX✓✔]\s*\]\s*|☒\s*|☑\s*)?"
                       r"(?:yes\b|y\b|x\b|✓|✔|given\b|administered\b|completed\b|done\b)", I)
 _DRUG_WORD = re.compile(r"cobal|b-?12|\bshot|\binjection|\binj\b|nascobal", I)
+_VIAL_SIZE = _lowered(r"\s*(?:multi-?dose\s+|single-?dose\s+)?(?:mdv|sdv|vials?|bottles?|multi-?dose|single-?dose)\b")
 _PER_ML = re.compile(r"\s*/\s*(?:1\s*)?ml\b", I)
 _EXPLICIT_ORDER = re.compile(r"\border(?:ed|s)?\b|\bprescri\w+|\brx\b|\be-?prescribed", I)
 _DRUG_NAME = re.compile(r"cobal|b-?12|nascobal", I)  # a sentence about another B12 mention: its own attributes

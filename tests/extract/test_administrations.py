@@ -190,6 +190,10 @@ def test_status_in_context(extractor, text, expected):
     ("Medications\n• Vitamin B-12 1000 MCG SUBL tablet, Place 1 tablet under the tongue daily.\n", 1000, "SL"),
     ("Medications\n• cyanocobalamin 1000 MCG tablet, Take 1 tablet (1,000 mcg total) by mouth daily.\n", 1000, "PO"),
     ("Plan: Cyanocobalamin 1000 mcg into the muscle today; tolerated well.", 1000, "IM"),
+    # an amount beats a concentration; a vial's size is not the volume drawn
+    ("Pt provided own medication: hydroxocobalamin 5000 mcg/mL (compounded). Dose per Rx: 0.2 mL = 1000 mcg. Given IM.", 1000, "IM"),
+    ("Pt brings own hydroxocobalamin 1000 mcg/mL (purchased in Canada, 10 mL MDV, label verified).\n"
+     "Dose: 1 mL (1000 mcg)   Route: IM   Site: L deltoid   given", 1000, "IM"),
 ])
 def test_attributes_belong_to_the_mention(extractor, text, dose, route):
     a = extractor.extract_text(text).administrations[0]

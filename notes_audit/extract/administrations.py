@@ -231,11 +231,21 @@ _OTHER_DRUG_BEFORE = _lowered(_OTHER_DRUG + r"(?:\s+(?:tabs?|tablets?|caps?|caps
 _OTHER_DRUG_BETWEEN = _lowered(_OTHER_DRUG)
 
 
+_UNTICKED_BEFORE = _lowered(r"(?:\[\s*\]|☐|\(\s*\))\s*$")
+
+
+def other_drug_named(lowered: str, lo: int, hi: int) -> bool:
+    """Is another medication named in lowered[lo:hi]? An option after an empty box ("[ ] Toradol 60 mg")
+    names nothing given."""
+    return any(not _UNTICKED_BEFORE.search(lowered, max(lo, m.start() - 6), m.start())
+               for m in _OTHER_DRUG_BETWEEN.finditer(lowered, lo, hi))
+
+
 def _another_drugs(lowered: str, start: int, anchor: int) -> bool:
     """Does the amount at `start` belong to another medication: named right before it, or named between
     the B12 mention (`anchor`) and an amount that follows it? (Read from the lower-cased text.)"""
     return bool(_OTHER_DRUG_BEFORE.search(lowered, max(0, start - 40), start)
-                or (start > anchor and _OTHER_DRUG_BETWEEN.search(lowered, anchor, start)))
+                or (start > anchor and other_drug_named(lowered, anchor, start)))
 
 
 def _dose(lowered: str, lo: int, hi: int, anchor: int, not_before: int | None = None
@@ -279,7 +289,7 @@ def _route(lowered: str, lo: int, hi: int, anchor: int, not_before: int | None =
             for m in rx.finditer(lowered, lo, hi):
                 if _UNCHECKED.search(lowered, max(lo, m.start() - 6), m.start()):
                     continue  # "[ ] SC" is an unticked template box
-                if m.start() > anchor and _OTHER_DRUG_BETWEEN.search(lowered, anchor, m.start()):
+                if m.start() > anchor and other_drug_named(lowered, anchor, m.start()):
                     continue  # "B12 shots monthly, omeprazole 20 mg po daily": that drug's route
                 cands.append((m.start(), m.end(), route))
         best = _nearest(cands, anchor, not_before)

@@ -192,6 +192,9 @@ def test_status_in_context(extractor, text, expected):
     ("Plan: Cyanocobalamin 1000 mcg into the muscle today; tolerated well.", 1000, "IM"),
     # an amount beats a concentration; a vial's size is not the volume drawn
     ("Pt provided own medication: hydroxocobalamin 5000 mcg/mL (compounded). Dose per Rx: 0.2 mL = 1000 mcg. Given IM.", 1000, "IM"),
+    # an unticked option names no drug given
+    ("[x] Vitamin B12 (cyanocobalamin) 1000 mcg   [ ] Toradol 60 mg   [ ] Depo-Medrol 80 mg\nRoute: [x] IM  [ ] SC   Site: R deltoid",
+     1000, "IM"),
     ("Pt brings own hydroxocobalamin 1000 mcg/mL (purchased in Canada, 10 mL MDV, label verified).\n"
      "Dose: 1 mL (1000 mcg)   Route: IM   Site: L deltoid   given", 1000, "IM"),
 ])

@@ -456,3 +456,13 @@ def test_a_call_about_the_shot_gives_none(extractor):
 ])
 def test_mar_rows_and_inline_lists(extractor, text, expected):
     assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Addendum 11/23/2026 1:15 PM (Dr. Singh-Ortiz): Renewed cyanocobalamin 1000 mcg IM every 4 weeks x 12 months.",
+     {("cyanocobalamin", "ordered")}),  # a time of day is no MAR cell; renewing is ordering
+    ("Methylcobalamin 5 mg/mL (compounded, Wellness Rx pharmacy, BUD 08/02/25) - 0.2 mL SC, lower abdomen L.\n"
+     "Administered by: Paige Lundgren, MA   10:44", {("methylcobalamin", "given")}),
+])
+def test_times_renewals_and_pharmacy_names(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected

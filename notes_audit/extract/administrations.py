@@ -69,6 +69,9 @@ _GIVEN_BY = _lowered(r"(?:given|administered|injected|performed|done|admin(?:ist
 _BY = _lowered(r"\bby\s+(?:the\s+)?")  # "given L deltoid by Jane Doe, RN"
 _STAFF_LABEL = _lowered(r"\b(?:nurse|ma|administering\s+(?:staff|nurse|clinician)|staff|given\s+by|administered\s+by)\s*:\s*")
 
+# "I sent Nascobal ... 1 spray weekly, to your CVS": a prescription sent is an order.
+_SENT_TO_PHARMACY = (r"\b(?:sent|e-?sent|called\s+in|faxed)\b[^.\n]{0,130}?\b(?:pharmacy|cvs|walgreens|rite\s*aid|walmart|kroger|"
+                     r"costco|publix|express\s+scripts|mail[\s-]order)\b")
 # Status cues, strongest first within a tier. Lookbehinds come after the leading \b, so that the
 # alternatives share it: the regex engine then tests it once per position, not once per alternative.
 _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
@@ -110,8 +113,7 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
     # "Done", "completed", "performed" report an administration, except in a clause about something to
     # come ("once the loading phase is done") or beside an order sent ("Done - I sent Nascobal to your CVS").
     ("given_weak", re.compile(r"\b(?:completed|performed|done)\b", I)),
-    ("ordered", re.compile(r"\b(?:sent|e-?sent|called\s+in|faxed)\b[^.\n]{0,130}?\b(?:pharmacy|cvs|walgreens|rite\s*aid|walmart|kroger|costco|"
-                           r"publix|express\s+scripts|mail[\s-]order)\b|(?<!per\s)(?<!as\s)\border(?:ed|s)?\b|\bprescri(?:bed|be|ption)\b(?!\s+(?:by|from)\b)|\brx\b(?!\s*(?:#|label|bottle|number|no\b|by\b|from\b|pharmacy|compounding))|\be-?prescribed\b|\bsent\s+to\s+(?:the\s+)?pharmacy|"
+    ("ordered", re.compile(_SENT_TO_PHARMACY + r"|(?<!per\s)(?<!as\s)\border(?:ed|s)?\b|\bprescri(?:bed|be|ption)\b(?!\s+(?:by|from)\b)|\brx\b(?!\s*(?:#|label|bottle|number|no\b|by\b|from\b|pharmacy|compounding))|\be-?prescribed\b|\bsent\s+to\s+(?:the\s+)?pharmacy|"
                            r"\brefill|\brenew(?:ed|al|s)?\b|\bx\s*1\s+now\b|\bnow\s*x\s*1\b|\bstat\b|\bonce\s+now\b", I)),
     # "Start ..." orders a drug unless the words around it only plan or advise it ("Recommended she start
     # OTC cyanocobalamin", "then ... monthly starting Feb"): see cues_in.
@@ -408,7 +410,7 @@ _NOT_AN_EVENT_AFTER = re.compile(r"^\W*(?:[\w-]+[,\s]+){0,2}(?:vs\.?|versus)\s|^
 _CHARGE_LINE = re.compile(r"\bJ\d{4}\b")
 # An order sent in the lines that follow ("Rx sent.", "Verbal order entered and read back.").
 _ORDER_SENT = re.compile(r"\b(?:rx|prescription|script|e-?rx)\s+(?:was\s+)?(?:sent|given|written|called\s+in|faxed|e-?sent)|"
-                         r"\b(?:sent|e-?sent|called\s+in|faxed)\b[^.\n]{0,130}?\b(?:pharmacy|cvs|walgreens|rite\s*aid|walmart|kroger|costco)\b|"
+                         + _SENT_TO_PHARMACY + r"|"
                          r"\be-?prescribed\b|\bverbal\s+order|\border(?:ed|s)?\s+(?:was\s+)?(?:entered|placed|signed|written)|"
                          r"\bsent\s+to\s+(?:the\s+)?pharmacy", I)
 

@@ -88,9 +88,17 @@ def find_supervision(text: str, lowered: str, sentences: list[tuple[int, int]]) 
     return [s for s in out if s.name] or out
 
 
+# "Provider: B. Olmedo-Haas, PA-C   Supervising physician: J. Wexler, MD": the physician a PA or NP
+# practises under (state scope-of-practice), named in the header, not the supervisor of an injection.
+_PRACTITIONERS_OWN_SUPERVISOR = re.compile(
+    r"\b(?:provider|clinician|author|seen\s+by|rendering)\s*:?\s*[^\n]{0,60}?\b(?:PA-?C|NP|FNP(?:-[BC]+)?|APRN|DNP|PA)\b"
+    r"[^\n]{0,80}?\bsupervising\s+(?:physician|md|doctor)", I)
+
+
 def settle(found: list[Supervision]) -> list[Supervision]:
     """The note's supervision once every source has spoken. (A note without an injection keeps what it
     says: the day's injection may be charted in another note of the same encounter.)"""
+    found = [s for s in found if not _PRACTITIONERS_OWN_SUPERVISOR.search(s.text or "")]
     # A header's "Supervising MD: X" (whereabouts unknown) adds nothing once the note says who was where.
     if any(s.presence != "unknown" for s in found):
         found = [s for s in found if s.presence != "unknown"]

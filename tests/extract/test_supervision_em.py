@@ -203,3 +203,9 @@ def test_an_unnamed_supervisor_is_the_one_practitioner_named(extractor):
             "Supervising provider present in office suite:  [X] Yes   [ ] No\n"
             "Cyanocobalamin 1000 mcg IM L deltoid given by J. Ruiz, MA.")
     assert [(s.name, s.presence) for s in extractor.extract_text(text).supervision] == [("Rebecca Hollis", "in_office")]
+
+
+def test_a_pas_own_supervising_physician_supervises_no_injection(extractor):
+    text = ("DOS: 09/30/2025     Provider: Beatriz Olmedo-Haas, PA-C     Supervising physician: Jerome Wexler, MD\n"
+            "Borderline B12 with high MMA; cyanocobalamin 1000 mcg IM weekly x 4 ordered, awaiting prior auth.")
+    assert extractor.extract_text(text).supervision == []

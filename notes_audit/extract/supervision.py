@@ -36,8 +36,17 @@ _IN_OFFICE = re.compile(r"\bpresent\b|\bpremises\b|\bon\s+(?:the\s+)?(?:floor|un
 _FAILED = re.compile(r"\bfail\w*|\battempted\b|\bunable\b|\bcould\s*n[o']t\b|\boutage\b|\bdropped\b|\bdisconnect\w*", I)
 
 
+# "Provider on site? ( ) Yes (•) No": a ticked answer to a presence question.
+_TICKED = r"(?:\(\s*[•●xX✓✔]\s*\)|\[\s*[xX✓✔]\s*\]|☒|☑)\s*"
+_PRESENCE_QUESTION = re.compile(r"\b(?:on[\s-]?site|onsite|present|in\s+(?:the\s+)?(?:office|clinic|building|suite))\b[^\n]{0,25}?"
+                                r"(?P<answer>" + _TICKED + r"(?:yes|no)\b)", I)
+
+
 def presence_of(text: str, lo: int, hi: int) -> str:
     seg = text[lo:hi]
+    question = _PRESENCE_QUESTION.search(seg)
+    if question:
+        return "absent" if question.group("answer").lower().rstrip().endswith("no") else "in_office"
     if _VIRTUAL.search(seg) and not re.search(r"audio[\s-]only|phone\s+only", seg, I):
         return "absent" if _FAILED.search(seg) else "virtual"  # a video link that failed supervises nothing
     if _PHONE.search(seg) or _ABSENT.search(seg):
@@ -60,8 +69,11 @@ def find_supervision(text: str, lowered: str, sentences: list[tuple[int, int]]) 
         people = [p for p in find_people(text, lo, hi) if p[3] in PROVIDER_CREDENTIALS]
         has_presence = presence_of(text, lo, hi) != "unknown"
         # Template lines: "Supervising provider: Dr. Chen" then "Location: in office" on the next line.
-        if k + 1 < len(sentences) and (not any(p[2] for p in people) or not has_presence) and sentences[k + 1][0] - s1 <= 3:
+        if (k + 1 < len(sentences) and (not any(p[2] for p in people) or not has_presence)
+                and not text[s1:sentences[k + 1][0]].strip() and text.count("\n", s1, sentences[k + 1][0]) <= 1):
             n0, n1 = sentences[k + 1]
+            line_end = text.find("\n", n0)
+            n1 = max(n1, len(text) if line_end == -1 else line_end)  # "Provider on site? ( ) Yes (•) No" is one field
             if n1 - n0 < 160:
                 more = [p for p in find_people(text, n0, n1) if p[3] in PROVIDER_CREDENTIALS]
                 named_more = any(p[2] for p in more)

@@ -209,3 +209,13 @@ def test_a_pas_own_supervising_physician_supervises_no_injection(extractor):
     text = ("DOS: 09/30/2025     Provider: Beatriz Olmedo-Haas, PA-C     Supervising physician: Jerome Wexler, MD\n"
             "Borderline B12 with high MMA; cyanocobalamin 1000 mcg IM weekly x 4 ordered, awaiting prior auth.")
     assert extractor.extract_text(text).supervision == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Supervising Practitioner:  Osei DO, Nathaniel\n    Supervision Type:  Direct - Virtual (real-time audio/video via telehealth cart)\n"
+     "Cyanocobalamin 1000 mcg IM given by LPN.", [("Osei", "virtual")]),
+    ("Supervising physician: Dr. Leah Brandt. Provider on site? .... ( ) Yes   (•) No\nCyanocobalamin 1000 mcg IM given by MA.",
+     [("Leah Brandt", "absent")]),
+])
+def test_template_supervision_fields(extractor, text, expected):
+    assert [(s.name, s.presence) for s in extractor.extract_text(text).supervision] == expected

@@ -29,6 +29,8 @@ _ANEMIA_DUE_TO = re.compile(r"an(?:a)?emia,?\s+(?:(?:likely|probably|most\s+like
 _DUE_TO_IF_DEFICIENCY = re.compile(r"\s+(?:due\s+to|secondary\s+to|from|d/t)\s+intrinsic\s+factor\s+deficiency", re.I)
 _UNCHECKED_BOX = re.compile(r"(?:\[\s*\]|☐|\(\s*\))[ \t]*$")
 _QUALITATIVE_TESTS = {"intrinsic_factor_ab", "parietal_cell_ab"}
+_ROUX_ONLY = re.compile(r"roux[\s-]+en[\s-]+y", re.I)
+_RECONSTRUCTION = re.compile(r"gastrectomy|esophagojejunostomy|reconstruction|whipple|pancreat|oesophago", re.I)
 _LOW_B12 = re.compile(r"low\s+(?:vitamin\s+|vit\.?\s*|serum\s+)?b[\s-]?12", re.I)
 _DIAGNOSIS_SECTIONS = {"assessment_plan", "plan", "past_medical_history"}
 _EXPOSURES = {"metformin_long_term"}
@@ -36,6 +38,9 @@ _EXPOSURES = {"metformin_long_term"}
 # is over (corpora/extraction/README.md: "history of" is historical for conditions that have resolved).
 _CHRONIC = {"pernicious_anemia", "atrophic_gastritis", "celiac_disease", "crohns_disease",
             "metformin_long_term", "neuropathy", "subacute_combined_degeneration", "malabsorption"}
+# "hx B12 deficiency ... now on monthly injections": a deficiency under treatment today is current
+_TREATED_NOW = re.compile(r"\b(?:now\s+on|on\s+(?:monthly|weekly|lifelong|maintenance|ongoing)|here\s+for\s+(?:her\s+|his\s+)?(?:monthly\s+)?b-?12|"
+                          r"monthly\s+(?:b-?12\s+)?(?:inj\w*|shots?)|since\b|currently)", re.I)
 _OVER = re.compile(r"\b(?:resolved|cured|no\s+longer|corrected|normali[sz]ed|repleted|in\s+the\s+past|as\s+a\s+child|childhood|"
                    r"former(?:ly)?|remote|stopped|discontinued|off\s+(?:of\s+)?|was\s+on|until|(?:19|20)\d\d\s*[-–]\s*(?:19|20)\d\d)\b", re.I)  # a drug taken, named as a cause: known, whatever the doubt about causation
 _PARAGRAPH_LIMIT = 400  # chars after a drug mention that its template block may span
@@ -252,13 +257,17 @@ class EvidenceBuilder:
                 if (t.value == "b12_deficiency" and _LOW_B12.match(text, t.start)
                         and section_at(t.start) not in _DIAGNOSIS_SECTIONS):
                     continue  # "Reason for referral: macrocytic anemia, low B12": a result described, not a diagnosis
+                if (t.value == "bariatric_surgery_status" and _ROUX_ONLY.fullmatch(text, t.start, t.end)
+                        and _RECONSTRUCTION.search(text, max(0, t.start - 80), min(len(text), t.end + 60))):
+                    continue  # "total gastrectomy with Roux-en-Y esophagojejunostomy": a reconstruction, not bariatric surgery
                 if t.value == "b12_deficiency" and _ANEMIA_DUE_TO.search(text, max(0, t.start - 60), t.start):
                     t = Target(t.start, t.end, "DX:b12_deficiency_anemia")  # "megaloblastic anemia due to B12 deficiency"
                 status = assertion(t)
                 if status == "uncertain" and t.value in _EXPOSURES:
                     status = "affirmed"  # "most likely from long-term metformin": the doubt is the cause's, not the use's
-                if (status == "historical" and t.value in _CHRONIC
-                        and not _OVER.search(text, max(sent[0], t.start - 80), min(sent[1], t.end + 80))):
+                near = (max(sent[0], t.start - 80), min(sent[1], t.end + 150))
+                if (status == "historical" and not _OVER.search(text, *near)
+                        and (t.value in _CHRONIC or (t.value == "b12_deficiency" and _TREATED_NOW.search(text, *near)))):
                     status = "affirmed"  # "hx of pernicious anemia, on monthly injections": a lifelong condition, still current
                 ev.diagnoses.append(Diagnosis(t.value, _specific_icd10(t.value, text[t.start:t.end]), status,
                                               section_at(t.start), (t.start, t.end), text[t.start:t.end]))

@@ -250,3 +250,13 @@ def test_results_anemia_wording_and_teaching(extractor, text, expected):
 ])
 def test_pa_the_disease_or_the_paperwork(extractor, text, expected):
     assert {(d.concept, d.status) for d in extractor.extract_text(text).diagnoses} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Gastric CA s/p total gastrectomy w/ Roux-en-Y esophagojejunostomy (2015), HTN.", {("gastrectomy_status", "affirmed")}),
+    ("Given significant GERD, recommend laparoscopic RYGB w/ hiatal hernia repair.", {("bariatric_surgery_status", "hypothetical")}),
+    ("Pt with hx B12 deficiency, previously B12 was 176 in 2021, now on monthly injections.", {("b12_deficiency", "affirmed")}),
+    ("Hx B12 deficiency, treated 2018, now resolved.", {("b12_deficiency", "historical")}),
+])
+def test_surgery_kinds_and_deficiency_histories(extractor, text, expected):
+    assert {(d.concept, d.status) for d in extractor.extract_text(text).diagnoses} == expected

@@ -260,3 +260,13 @@ def test_pa_the_disease_or_the_paperwork(extractor, text, expected):
 ])
 def test_surgery_kinds_and_deficiency_histories(extractor, text, expected):
     assert {(d.concept, d.status) for d in extractor.extract_text(text).diagnoses} == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Also more tired in the afternoons. Denies falls.",
+    "Two weeks before each injection is due she becomes very tired.",
+    "Feels worn out by mid-afternoon.",
+    "Lethargic since the flu.",
+])
+def test_tiredness_written_plainly_is_fatigue(extractor, text):
+    assert ("fatigue", "affirmed") in {(d.concept, d.status) for d in extractor.extract_text(text).diagnoses}

@@ -415,30 +415,29 @@ _ORDER_SENT = re.compile(r"\b(?:rx|prescription|script|e-?rx)\s+(?:was\s+)?(?:se
                          r"\bsent\s+to\s+(?:the\s+)?pharmacy", I)
 
 
-def _own_block_end(text: str, lo: int, hi: int, drug_word: re.Pattern[str] = _DRUG_WORD) -> int:
-    """End of the lines that belong to this mention: its block, up to a sentence naming a drug again
-    (a template's "Dose:", "Site:", "Lot #:" lines, not the next event's)."""
+def _first_sentence_where(text: str, lo: int, hi: int, stops) -> int:
+    """Start of the first sentence in text[lo:hi] for which `stops(start, end)` holds, else `hi`."""
     pos = lo
     for brk in [*_SENTENCE_BREAK.finditer(text, lo, hi), None]:
         end = brk.start() if brk else hi
-        if end > pos and drug_word.search(text, pos, end):
+        if end > pos and stops(pos, end):
             return pos
         if brk:
             pos = brk.end()
     return hi
+
+
+def _own_block_end(text: str, lo: int, hi: int, drug_word: re.Pattern[str] = _DRUG_WORD) -> int:
+    """End of the lines that belong to this mention: its block, up to a sentence naming a drug again
+    (a template's "Dose:", "Site:", "Lot #:" lines, not the next event's)."""
+    return _first_sentence_where(text, lo, hi, lambda a, b: drug_word.search(text, a, b))
 
 
 def _status_block_end(text: str, lowered: str, lo: int, hi: int) -> int:
     """End of the lines whose outcome words belong to a mention: up to a sentence naming another
     medication ("0910 vedolizumab 300 mg -- NOT GIVEN, not due" is that drug's)."""
-    pos = lo
-    for brk in [*_SENTENCE_BREAK.finditer(text, lo, hi), None]:
-        end = brk.start() if brk else hi
-        if end > pos and _OTHER_DRUG_BETWEEN.search(lowered, pos, end) and not _DRUG_WORD.search(text, pos, end):
-            return pos
-        if brk:
-            pos = brk.end()
-    return hi
+    return _first_sentence_where(text, lo, hi, lambda a, b: bool(
+        _OTHER_DRUG_BETWEEN.search(lowered, a, b) and not _DRUG_WORD.search(text, a, b)))
 
 
 def _given_follows(text: str, lo: int, hi: int, lowered: str, max_sentences: int = 2) -> bool:

@@ -1,4 +1,6 @@
-"""Administration grids: MAR rows, injection logs and series trackers, one dated row per dose.
+"""Drug mentions read against the note's dates: administration grids, dated doses, addenda.
+
+Administration grids are MAR rows, injection logs and series trackers, one dated row per dose:
 
     Dose   Date/Time          Action      Dose        Route  Site          By
     3/5    11/07/2025 10:40   Given       1,000 mcg   IM     L deltoid     M. Abernathy, RN
@@ -9,7 +11,9 @@ A grid charts one drug, named in its rows or in the order just above them. A row
 is today's event (given, held or refused); an older row is an earlier dose (historical); a scheduled
 row is a plan. The visit's day is the date the note labels as its own (DOS, visit or encounter date),
 else a row that says "today", else the latest row with an outcome when the note speaks of today.
-Rows are read from the note's text; nothing here depends on column order.
+Rows are read from the note's text; nothing here depends on column order. A dose charted as given
+but dated before the visit ("started ... on 5/9 (first dose given in our office)" in a letter of 5/12)
+is an earlier dose, and an addendum that takes a charted dose back makes it held or no event.
 """
 
 from __future__ import annotations
@@ -187,7 +191,7 @@ def _grid_drug(text: str, lowered: str, grid: list[Row], mentions: list[adm.Ment
     if not above:
         return None, []
     last = above[-1]
-    if adm._OTHER_DRUG_BETWEEN.search(lowered, last.end, grid[0].start):
+    if adm.other_drug_named(lowered, last.end, grid[0].start):
         return None, []
     lo, hi = _line(text, last.start)
     # Only a drug line just over the grid (its title, the order) heads it; a dose charted further up
@@ -216,6 +220,7 @@ def _unhead(text: str, lowered: str, head: adm.Mention) -> None:
 _NOT_AN_EVENT_DATE = re.compile(r"\b(?:exp(?:ires?|iration|\.)?|lot|dob|born|due|next|dose|#|until|by|before|resulted|drawn|collected|level|"
                                 r"b-?12|mma|folate|hgb|labs?)\W{0,3}(?:date\W{0,3})?$", I)
 _CLAUSE_BREAK = re.compile(r"[;.\n]")
+_TODAY_IN_CLAUSE = re.compile(r"\btoday\b|\bthis\s+(?:visit|morning|am)\b", I)
 _LAB_RESULT_BEFORE = re.compile(r"(?:pg/ml|ng/l|ng/ml|[uµ]mol/l|nmol/l|pmol/l|g/dl|g/l|fl)\b\W{0,6}(?:\(?\s*[lh]\s*\)?\W{0,3})?$|"
                                 r"\(\s*[lh]\s*\)\W{0,3}$", I)
 _CLAUSE_END = re.compile(r"\s*(?:[.;,)\n]|$)")
@@ -229,13 +234,13 @@ def _past_dated(text: str, m: adm.Mention, today: date, default_year: int | None
     lo = max(s0, m.start - 100)
     hi = min(s1, m.end + 120)
     for brk in _CLAUSE_BREAK.finditer(text, lo, m.start):
-        if not re.match(r"\d", text[brk.end():brk.end() + 1]) and text[brk.start()] != "." or text[brk.start() - 1:brk.start()].isalpha():
+        if not text[brk.end():brk.end() + 1].isdigit() and text[brk.start()] != "." or text[brk.start() - 1:brk.start()].isalpha():
             lo = brk.end()
     brk = _CLAUSE_BREAK.search(text, m.end, hi)
-    while brk and text[brk.start()] == "." and re.match(r"\d", text[brk.end():brk.end() + 1]):
+    while brk and text[brk.start()] == "." and text[brk.end():brk.end() + 1].isdigit():
         brk = _CLAUSE_BREAK.search(text, brk.end(), hi)  # "1.5 mL" is no clause end
     hi = brk.start() if brk else hi
-    if re.search(r"\btoday\b|\bthis\s+(?:visit|morning|am)\b", text[lo:hi], I):
+    if _TODAY_IN_CLAUSE.search(text, lo, hi):
         return False
     for d in _DATE.finditer(text, lo, hi):
         if _NOT_AN_EVENT_DATE.search(text, max(0, d.start() - 25), d.start()):
@@ -276,15 +281,31 @@ def addendum_reversals(text: str, lowered: str, mentions: list[adm.Mention]) -> 
         return
 
 
-def grid_mentions(text: str, lowered: str, mentions: list[adm.Mention]) -> list[adm.Mention]:
-    """Mentions for a note's administration grids. Mentions already found inside a grid's rows take
-    the row's status (a "Given" on a row dated last month is an earlier dose)."""
+def dated_mentions(text: str, lowered: str, mentions: list[adm.Mention]) -> list[adm.Mention]:
+    """The note's drug mentions read against its dates: a dose charted as given but dated before the
+    visit is an earlier dose, and the note's administration grids add their rows' events."""
+    if not mentions:
+        return mentions  # no drug named: nothing dated to read, and no grid has a drug to chart
     default_year = _default_year(text)
     today = visit_date(text, default_year)
     if today is not None:
-        for m in mentions:
-            if m.attrs.get("status") == "given" and _past_dated(text, m, today, default_year):
-                m.attrs["status"] = "historical"
+        _past_dated_to_history(text, mentions, today, default_year)
+    return _grid_mentions(text, lowered, mentions, today, default_year)
+
+
+def _past_dated_to_history(text: str, mentions: list[adm.Mention], today: date, default_year: int | None) -> None:
+    for m in mentions:
+        if m.attrs.get("status") == "given" and _past_dated(text, m, today, default_year):
+            m.attrs["status"] = "historical"
+
+
+_SAYS_TODAY = re.compile(r"\btoday\b|\bthis\s+visit\b", I)
+
+
+def _grid_mentions(text: str, lowered: str, mentions: list[adm.Mention], today: date | None,
+                   default_year: int | None) -> list[adm.Mention]:
+    """Mentions for a note's administration grids. Mentions already found inside a grid's rows take
+    the row's status (a "Given" on a row dated last month is an earlier dose)."""
     grids = find_rows(text, lowered, default_year)
     if not grids:
         return mentions
@@ -295,14 +316,7 @@ def grid_mentions(text: str, lowered: str, mentions: list[adm.Mention]) -> list[
             continue
         for head in heading:
             _unhead(text, lowered, head)
-        day = today
-        if day is None:
-            flagged = [r for r in grid if re.search(r"\btoday\b|\bthis\s+visit\b", text[r.start:r.end], I)]
-            outcomes = [r.day for r in grid if r.action in ("given", "held", "declined") and r.day]
-            if flagged:
-                day = flagged[-1].day
-            elif outcomes and (_SPEAKS_OF_TODAY.search(text, 0, grid[0].start) or _SPEAKS_OF_TODAY.search(text, grid[-1].end)):
-                day = max(outcomes)
+        day = today if today is not None else _grid_day(text, grid)
         for row in grid:
             status = _row_status(row, day)
             inside = [m for m in out if row.start <= m.start < row.end]
@@ -313,6 +327,18 @@ def grid_mentions(text: str, lowered: str, mentions: list[adm.Mention]) -> list[
                 continue
             out.append(_row_mention(text, lowered, row, drug, status))
     return out
+
+
+def _grid_day(text: str, grid: list[Row]) -> date | None:
+    """With no date of its own in the note: the row that says "today", else the latest row with an
+    outcome when the note speaks of today."""
+    flagged = [r for r in grid if _SAYS_TODAY.search(text, r.start, r.end)]
+    if flagged:
+        return flagged[-1].day
+    outcomes = [r.day for r in grid if r.action in ("given", "held", "declined") and r.day]
+    if outcomes and (_SPEAKS_OF_TODAY.search(text, 0, grid[0].start) or _SPEAKS_OF_TODAY.search(text, grid[-1].end)):
+        return max(outcomes)
+    return None
 
 
 def _row_status(row: Row, day: date | None) -> str | None:

@@ -12,7 +12,7 @@ from spacy.tokens import Doc
 from notes_audit.evidence.model import Diagnosis, Lab, NoteEvidence
 from notes_audit.evidence.vocab import CONCEPT_ICD10
 from notes_audit.extract import administrations as adm
-from notes_audit.extract.charted import addendum_reversals, grid_mentions
+from notes_audit.extract.charted import addendum_reversals, dated_mentions
 from notes_audit.extract.assertion import ConTextAsserter, default_asserter, sentence_index
 from notes_audit.extract.doctext import doc_lowered, doc_text
 from notes_audit.extract.em import assess_em, find_loading_phase
@@ -33,11 +33,6 @@ _ROUX_ONLY = re.compile(r"roux[\s-]+en[\s-]+y", re.I)
 _RECONSTRUCTION = re.compile(r"gastrectomy|esophagojejunostomy|reconstruction|whipple|pancreat|oesophago", re.I)
 _LOW_B12 = re.compile(r"low\s+(?:vitamin\s+|vit\.?\s*|serum\s+)?b[\s-]?12", re.I)
 _DIAGNOSIS_SECTIONS = {"assessment_plan", "plan", "past_medical_history"}
-_EXPOSURES = {"metformin_long_term"}
-# Conditions that last: "history of" one of them is the patient's condition still, unless the note says it
-# is over (corpora/extraction/README.md: "history of" is historical for conditions that have resolved).
-_CHRONIC = {"pernicious_anemia", "atrophic_gastritis", "celiac_disease", "crohns_disease",
-            "metformin_long_term", "neuropathy", "subacute_combined_degeneration", "malabsorption"}
 # "hx B12 deficiency ... now on monthly injections": a deficiency under treatment today is current
 _TREATED_NOW = re.compile(r"\b(?:now\s+on|on\s+(?:monthly|weekly|lifelong|maintenance|ongoing)|here\s+for\s+(?:her\s+|his\s+)?(?:monthly\s+)?b-?12|"
                           r"monthly\s+(?:b-?12\s+)?(?:inj\w*|shots?)|since\b|currently)", re.I)
@@ -263,12 +258,12 @@ class EvidenceBuilder:
                 if t.value == "b12_deficiency" and _ANEMIA_DUE_TO.search(text, max(0, t.start - 60), t.start):
                     t = Target(t.start, t.end, "DX:b12_deficiency_anemia")  # "megaloblastic anemia due to B12 deficiency"
                 status = assertion(t)
-                if status == "uncertain" and t.value in _EXPOSURES:
-                    status = "affirmed"  # "most likely from long-term metformin": the doubt is the cause's, not the use's
                 near = (max(sent[0], t.start - 80), min(sent[1], t.end + 150))
-                if (status == "historical" and not _OVER.search(text, *near)
-                        and (t.value in _CHRONIC or (t.value == "b12_deficiency" and _TREATED_NOW.search(text, *near)))):
-                    status = "affirmed"  # "hx of pernicious anemia, on monthly injections": a lifelong condition, still current
+                if (status == "historical" and t.value == "b12_deficiency" and _TREATED_NOW.search(text, *near)
+                        and not _OVER.search(text, *near)):
+                    # "hx B12 deficiency ... now on monthly injections": a deficiency under treatment is current.
+                    # (Lifelong conditions never take "history of" at all: context_rules.yaml.)
+                    status = "affirmed"
                 ev.diagnoses.append(Diagnosis(t.value, _specific_icd10(t.value, text[t.start:t.end]), status,
                                               section_at(t.start), (t.start, t.end), text[t.start:t.end]))
                 continue
@@ -285,8 +280,6 @@ class EvidenceBuilder:
                 reading = (read_qualitative(text, t.start, t.end, limit) if test in _QUALITATIVE_TESTS
                            else read_numeric(test, text, t.end, limit))
                 status = assertion(t, True) if reading is not None else None  # a result is never "negated"
-                if status == "uncertain":
-                    status = "affirmed"  # "possible pernicious anemia; IF Ab negative": the doubt is the diagnosis's
                 if status == "hypothetical":
                     continue  # "hold if B12 > 1,000": a threshold in a rule, not a result
                 if reading is not None:
@@ -306,8 +299,9 @@ class EvidenceBuilder:
             window = (sent[0], max(block_end, sent[1], _record_end(text, t.end)))
             mention = adm.Mention(drug, t.start, t.end, sent, window, sec, heading=_record_heading(text, t.start))
             mentions.append(adm.read_mention(text, mention, lowered))
-        addendum_reversals(text, lowered, mentions)
-        mentions = grid_mentions(text, lowered, mentions)
+        if mentions:  # most notes name no B12 drug: no addendum or date to read for them
+            addendum_reversals(text, lowered, mentions)
+            mentions = dated_mentions(text, lowered, mentions)
         for a in adm.merge(text, mentions):
             a.dose_value = _number(a.dose_value)
             ev.administrations.append(a)

@@ -76,11 +76,11 @@ class SectionFinder:
             if cat in _ONE_PARAGRAPH:
                 blank = text.find("\n\n", body, end)
                 end = blank if blank != -1 else end
-            elif cat in _ONE_LINE_WHEN_INLINE and text[body:text.find("\n", body) if "\n" in text[body:] else len(text)].strip():
+            elif cat in _ONE_LINE_WHEN_INLINE and _inline(text, body):
                 # "Pt verified w/ name + DOB. Allergies: PCN (rash).\nVit B12 ... given": the list is its line
                 nl = text.find("\n", body, end)
                 end = nl if nl != -1 else end
-            elif cat in _LISTS and text[body:text.find("\n", body) if "\n" in text[body:] else len(text)].strip():
+            elif cat in _LISTS and _inline(text, body):
                 # "Meds: OCP only. NKDA.\n\nProduct: Methylcobalamin ...": an inline list ends at a blank line
                 # or at the next labelled field
                 nxt = _BLANK_OR_FIELD.search(text, body, end)
@@ -93,6 +93,12 @@ class SectionFinder:
             if val is not None and name.startswith("c") and name[1:].isdigit():
                 return self.rules[int(name[1:])]["category"]
         return "other"
+
+
+def _inline(text: str, body: int) -> bool:
+    """Does the section's content start on its title's line ("Meds: OCP only.")?"""
+    nl = text.find("\n", body)
+    return bool(text[body:len(text) if nl == -1 else nl].strip())
 
 
 def section_of(sections: list[Section], starts: list[int], char: int) -> str | None:

@@ -38,7 +38,7 @@ _CONC_THEN_VOLUME = _lowered(
     r"[^.]{0,70}?(?:\b(?:inject|give|gave|administer(?:ed)?|dose|amount|volume)\s*:?\s*)?(?P<vol>\d+(?:\.\d+)?)\s*(?:ml|cc)\b")
 _DOSE = _lowered(
     # "1OOO mcg": a scanned note's letter O among the digits (read as 0)
-    r"(?<![\d.])(?P<val>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|\.\d+|[1-9][0o]{2,3}(?=\s*(?:mcg|µg|μg|ug|mg)))\s*(?P<unit>mcg|µg|μg|ug|micrograms?|mg|milligrams?)\b"
+    r"(?<![\d.])(?P<val>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|\.\d+|[1-9],?[0o]{2,3}(?=\s*(?:mcg|µg|μg|ug|mg)))\s*(?P<unit>mcg|µg|μg|ug|micrograms?|mg|milligrams?)\b"
     r"(?!\s*/\s*(?:kg|day|d\b|week|wk))")
 # Case-insensitive, written in lower case: they run on the lower-cased text.
 _ROUTE_PATTERNS = [
@@ -53,7 +53,7 @@ _ROUTE_PATTERNS = [
 ]
 # A tablet or gummy is swallowed unless the note says otherwise ("SUBL tablet, place under the tongue").
 _WEAK_ROUTE_PATTERNS = [("PO", _lowered(r"\btabs?\b|\btablets?\b|\bcapsules?\b|\bcaps\b|\bgumm(?:y|ies)\b"))]
-_UNCHECKED = re.compile(r"(?:\[\s*\]|☐|\(\s*\)|_{2,})\s*$")
+_UNCHECKED = re.compile(r"(?:\[\s*\]|☐|\(\s*\)|_{2,})\s*(?:[\w.'/-]+\s+){0,2}$")  # "[ ] Pt refused"
 _SITE = re.compile(
     r"\b(?:(?P<side>left|right|lt\.?|rt\.?|\bL\b|\bR\b|bilateral)\s*)?"
     r"(?P<part>deltoid|delt\b|VG\b|(?<=IM\s)(?-i:LD|RD)\b|ventro[\s-]?gluteal|dorso[\s-]?gluteal|gluteus(?:\s+medius)?|gluteal|glute|vastus\s+lateralis|"
@@ -78,17 +78,17 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("declined", re.compile(r"\b(?:pt|patient|she|he)\s+(?:deferred|postponed|wants?\s+to\s+wait|chose\s+to\s+wait)|\bdeclin\w*|\brefus\w*|\bdid\s+not\s+want|\bdoes\s*n[o']t\s+want|\bopted\s+(?:out|not)|"
                             r"\bdeferred\s+by\s+(?:patient|pt)|\bpatient\s+(?:elected|chose)\s+not|\bwishes\s+to\s+(?:hold|defer|skip)", I)),
     ("held", re.compile(r"\b(?<!pressure\s)held\b(?!\s+(?:pressure|for\s+\d+\s*(?:sec|min)))|\bhold(?:ing)?\b|\bnot\s+(?:given|administered|done)\b|"
-                        r"\bno\s+(?:[\w-]+\s+){1,4}?(?:was\s+)?(?:drawn\s+up|given|administered)\b|\bno[\s-]?show\b|"
+                        r"\bno\s+(?:[\w-]+\s+){1,4}?(?:was\s+)?(?:drawn\s+up|given|administered)\b(?!\s*(?:by\b|:))|\bno[\s-]?show\b|"
                         r"\b(?:unable\s+to|could\s*n[o']t|can\s*n[o']t)\s+(?:give|administer)\b|\bback-?order\w*|"
                         r"\bout\s+of\s+(?:stock|cyanocobalamin|hydroxocobalamin|b-?12|the\s+(?:drug|medication|vials?))\b|"
                         r"\bdid\s*n[o']t\s+(?:arrive|show|come\s+in)\b|\bfailed\s+to\s+(?:arrive|show|keep)\b|\bno\s+(?:injection|b-?12|shot|dose|cyanocobalamin)\s+(?:was\s+)?(?:given|administered|today)|"
                         r"\bdefer(?:red)?\b(?!\s+(?:to|per)\s+(?:the\s+)?(?:pcp|primary|provider|physician|dr\b|doctor|specialist|gi\b|her\b|his\b|their\b|neuro\w*|hem\w*|onc\w*|card\w*|endo\w*|judg\w*|discretion))|\bpostponed?\b|\bskip(?:ped)?\b|\bwithheld\b|\bwill\s+not\s+(?:give|administer)|"
                         r"\bdid\s+not\s+(?:give|receive|administer|get)|\bwas\s+not\s+(?:given|administered)|\bnot\s+today\b|\bcancel+ed\b", I)),
-    ("historical", re.compile(r"\b(?:stop|stopped|discontinue[ds]?|d/c|dc'?d)\s+(?:(?:the|her|his|otc|oral|sl|sublingual|im|nasal|po|daily)\s+){0,2}(?=\S*(?:cobal|b-?12))|\blast\s+(?:[\w-]+\s+){0,2}?(?:injections?|inj|doses?|shots?|b-?12|given|received|administered|admin(?:istration)?)\b|\bpreviously\b|\b(?:has|have|'ve|had)\s+been\s+(?:receiving|getting|on|taking)|"
+    ("historical", re.compile(r"\b(?:stop|stopped|discontinue[ds]?|d/c|dc'?d)\s+(?:(?:the|her|his|otc|oral|sl|sublingual|im|nasal|po|daily|monthly|weekly|vitamin|vit\.?)\s+){0,3}(?=\S*(?:cobal|b-?12))|\blast\s+(?:[\w-]+\s+){0,2}?(?:injections?|inj|doses?|shots?|b-?12(?!\s*(?:levels?|labs?|values?|results?|\d))|given|received|administered|admin(?:istration)?)\b|\bpreviously\b|\b(?:has|have|'ve|had|ive)\s+been\s+(?:receiving|getting|on|taking|doing)|\bafter\s+(?:finishing|completing|completion\s+of)\b|"
                               r"\bhad\s+been\b|\bin\s+the\s+past\b|\bused\s+to\b|\bat\s+(?:an?\s+)?(?:another|outside|other|different)\s+(?:clinic|office|facility|provider|practice)|"
-                              r"\bago\b|\bprior\s+(?:injection|dose|shot)s?|\bafter\s+(?:(?:a|an|the|her|his|last|recent|prior)\s+)?(?:[\w-]+\s+)?\S*(?:cobal\w*|b-?12)\W{0,2}\s+(?:shots?|injections?|inj)\b|\bat\s+(?:a|an|the|her|his)\s+(?:med(?:ical)?\s*spa|spa|pharmacy|urgent\s+care|walk-?in|minute\s*clinic|wellness\s+\w+|drip\s+bar|iv\s+bar)\b|\breceived\s+(?:on\s+)?\d{1,2}/\d{1,2}\b|\bby\s+(?:the\s+)?(?:home\s+health|hh\s+nurse|visiting\s+nurse|pharmacist)|\bat\s+(?:the|a|her|his)\s+pharmacy\b|\bwas\s+on\b(?!\s+(?:site|the\s+(?:unit|floor|premises)|premises|call|duty))|\bhistory\s+of\b|\bh/o\b|\bsince\s+(?:19|20)\d\d|\bgets\s+(?:her|his|their|b-?12|monthly|it)|"
+                              r"\bago\b|\bprior\s+(?:injection|dose|shot)s?|\bafter\s+(?:(?:a|an|the|her|his|last|recent|prior)\s+)?(?:[\w-]+\s+)?\S*(?:cobal\w*|b-?12)\W{0,2}\s+(?:shots?|injections?|inj)\b|\bat\s+(?:a|an|the|her|his)\s+(?:med(?:ical)?\s*spa|spa|pharmacy|urgent\s+care|walk-?in|minute\s*clinic|wellness\s+\w+|drip\s+bar|iv\s+bar)\b|\breceived\s+(?:on\s+)?\d{1,2}/\d{1,2}\b|\bby\s+(?:the\s+)?(?:home\s+health|hh\s+nurse|visiting\s+nurse|pharmacist)|\b(?<!filled\s)(?<!bought\s)(?<!purchased\s)(?<!picked\sup\s)at\s+(?:the\s+|a\s+|her\s+|his\s+)?(?:pharmacy|walgreens|cvs|rite\s*aid|walmart|costco|kroger|publix|drugstore)\b|\bwas\s+on\b(?!\s+(?:site|the\s+(?:unit|floor|premises)|premises|call|duty))|\bhistory\s+of\b|\bh/o\b|\bsince\s+(?:(?:19|20)\d\d|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b|(?:january|february|march|april|june|july|august|september|october|november|december)\b)|\bgets\s+(?:her|his|their|(?:vitamin\s+|vit\.?\s*)?b-?12|\w*cobalamin|monthly|weekly|it)|"
                               r"\breceives\b|\breceiving\b|\brecv'?g\b|\bhas\s+had\b|"
-                              r"\b(?:through|thru)\s+(?:\d{1,2}/)?(?:19|20)?\d\d\b|\b\d{1,2}/(?:19|20)?\d\d\s*(?:-|–|to)\s*\d{1,2}/(?:19|20)?\d\d\b|\b(?:she|he|pt|patient|they)\s+(?:also\s+)?(?:started|began)\b|\byesterday\b|\blast\s+(?:week|month)\b|\bself[-\s]?(?:administers?|injects?)\b|\bat\s+home\b|\bin\s+(?:19|20)\d\d\b|(?<!weeks\s)(?<!week\s)(?<!wks\s)(?<!monthly\s)(?<!weekly\s)(?<!daily\s)(?<!days\s)\bx\s*\d+\s*(?:yrs?|years?|months?|mos)\b|\bfor\s+(?:the\s+(?:past|last)\s+)?\d+\s+(?:years?|yrs)\b", I)),
+                              r"\b(?:through|thru)\s+(?:\d{1,2}/)?(?:19|20)?\d\d\b|\b\d{1,2}/(?:19|20)?\d\d\s*(?:-|–|to)\s*\d{1,2}/(?:19|20)?\d\d\b|\b(?:she|he|pt|patient|they)\s+(?:also\s+)?(?:started|began)\b|\b(?:started|began)\s+(?:on\s+)?[^.;\n]{0,40}?\b(?:(?:on\s+)?(?:\d{1,2}/\d{1,2}/(?:19|20)?\d\d|(?:19|20)\d\d-\d\d-\d\d)|on\s+\d{1,2}/\d{1,2}|(?<=started\s)(?:in\s+)?(?:19|20)\d\d)\b|\b(?:was|were|been)\s+started\b|\byesterday\b|\blast\s+(?:week|month)\b|\bself[-\s]?(?:administers?|injects?)\b|\bat\s+home\b|\bin\s+(?:19|20)\d\d\b|(?<!weeks\s)(?<!week\s)(?<!wks\s)(?<!monthly\s)(?<!weekly\s)(?<!daily\s)(?<!days\s)\bx\s*\d+\s*(?:yrs?|years?|months?|mos)\b|\bfor\s+(?:the\s+(?:past|last)\s+)?\d+\s+(?:years?|yrs)\b", I)),
     # Every word cue shares one leading \b; ticked boxes come last (☒ and [ cannot start a word, so no
     # word cue competes with them at any position).
     ("given", re.compile(r"\b(?:(?<!be\s)(?<!order\s)(?<!orders\s)(?<!rx\s)"
@@ -103,9 +103,9 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                          r"literature|paperwork|teaching|resources?|a\s+copy|copies))\b)"
                          # "Given her pernicious anemia, ...": the preposition, not the verb
                          r"(?!\s+(?:her|his|their|the)\s+(?:[\w'-]+\s+){0,2}?(?:history|h/o|anemia|anaemia|deficiency|diagnosis|age|symptoms|"
-                         r"condition|disease|gastritis|surgery|bypass|neuropathy|intolerance|allerg\w+|risks?|levels?|labs?|results?|"
+                         r"condition|disease|gastritis|surgery|bypass|neuropathy|neurolog\w*|involvement|severity|degree|extent|intolerance|allerg\w+|risks?|levels?|labs?|results?|"
                          r"findings|comorbidit\w+|absorption|malabsorption|frailty|dementia|preference|concerns?)\b)|(?<!self-)(?<!self\s)(?<!be\s)(?<!nurse\s)(?<!nurse-)administered\b|(?<!be\s)injected\b|gave\b(?!\s+(?:a\s+)?(?:verbal\s+|telephone\s+|phone\s+|new\s+)?(?:order|rx|prescription|instructions?))|"
-                         r"received\s+(?:today|her|his|the|b-?12|\d+(?:\.\d+)?\s*(?:mcg|mg|ml|cc|µg|ug)\b)|tolerated\b|tol(?:'d|\.)?\s+(?:well|it|inj\w*|procedure|w/o)\b|"
+                         r"(?<!has\s)(?<!have\s)(?<!had\s)received\s+(?:today|her|his|the|b-?12|\d+(?:\.\d+)?\s*(?:mcg|mg|ml|cc|µg|ug)\b|(?:(?:a|scheduled|monthly|weekly|routine|today'?s|vitamin)\s+){1,3}(?:b-?12|\w*cobalamin|inj\w*|shot|dose))|tolerated\b|tol(?:'d|\.)?\s+(?:well|it|inj\w*|procedure|w/o)\b|"
                          r"injection\s+(?:performed|completed|done)|"
                          r"admin(?:istered)?\s+(?:today|in\s+clinic)|given\s+today|was\s+injected|pt\s+received|patient\s+received|"
                          r"drew\s+up\b|(?:i|we)\s+did\s+(?:it|the\s+(?:injection|shot|inj))\b|(?:i|we)\s+give\s+(?:\d|the\s+(?:injection|shot|dose)|it\b)|drawn\s+(?:up|from)\b|initial(?:s|ed)\b|infused\b|pushed\b|ivp\s+given\b|(?-i:\d{1,2}:\d{2}\s+(?!AM\b|PM\b)[A-Z]{2,3}\b)|(?:given|admin(?:istered)?)\s+(?:at\s+)?\d{1,2}:\d{2})|"
@@ -113,27 +113,30 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
     # "Done", "completed", "performed" report an administration, except in a clause about something to
     # come ("once the loading phase is done") or beside an order sent ("Done - I sent Nascobal to your CVS").
     ("given_weak", re.compile(r"\b(?:completed|performed|done)\b", I)),
-    ("ordered", re.compile(_SENT_TO_PHARMACY + r"|(?<!per\s)(?<!as\s)\border(?:ed|s)?\b|\bprescri(?:bed|be|ption)\b(?!\s+(?:by|from)\b)|\brx\b(?!\s*(?:#|label|bottle|number|no\b|by\b|from\b|pharmacy|compounding))|\be-?prescribed\b|\bsent\s+to\s+(?:the\s+)?pharmacy|"
+    ("ordered", re.compile(_SENT_TO_PHARMACY + r"|(?<!per\s)(?<!as\s)\border(?:ed|s)?\b|\bprescri(?:bed|be|ption)\b(?!\s+(?:by|from)\b)|\brx\b(?!\s*(?:#|label|bottle|number|no\b|by\b|from\b|pharmacy|compounding)|'?d\s+by\b)|\be-?prescribed\b|\bsent\s+to\s+(?:the\s+)?pharmacy|"
                            r"\brefill|\brenew(?:ed|al|s)?\b|\bx\s*1\s+now\b|\bnow\s*x\s*1\b|\bstat\b|\bonce\s+now\b", I)),
     # "Start ..." orders a drug unless the words around it only plan or advise it ("Recommended she start
     # OTC cyanocobalamin", "then ... monthly starting Feb"): see cues_in.
-    ("ordered_weak", re.compile(r"(?<!will\s)(?<!to\s)(?<!self-)\bstart(?:ed|ing)?\b|\binitiat\w+|\bbegin\b", I)),
-    ("planned", re.compile(r"\brecommend\w*|\badvis\w+\s+(?:to|her|him|them|pt|patient)\b|\bswitch\s+(?:\w+\s+){0,2}?to\b|\bnext\s+(?:injection|dose|shot|appointment|appt|visit|b-?12)|\bwill\s+(?:give|start|administer|continue|receive|return|begin|get|resume|repeat)|"
+    ("ordered_weak", re.compile(r"(?<!will\s)(?<!to\s)(?<!then\s)(?<!self-)\bstart(?:ed|ing)?\b|\binitiat\w+|\bbegin\b", I)),
+    ("planned", re.compile(r"\brecommend\w*|\bnext\s*(?:dose\s*|due\s*|inj\w*\s*)?:|\bbooked\b|\bthen\s+(?:start|begin|switch|resume|continue)\b|\badvis\w+\s+(?:to|her|him|them|pt|patient)\b|\bswitch\s+(?:\w+\s+){0,2}?to\b|\bnext\s+(?:injection|dose|shot|appointment|appt|visit|b-?12)|\bwill\s+(?:give|start|administer|continue|receive|return|begin|get|resume|repeat)|"
                            r"\bplan(?:ned|s)?\b|\bto\s+(?:start|begin|receive|continue|resume)\b|\bcontinue\b|\bschedul\w+|\bdue\b|\breturn\s+(?:in|for)|"
-                           r"\bf/u\b|\bfollow[\s-]?up\b|\brtc\b|\bresume\b|\bupcoming\b|\bnext\s+(?:week|month)|\bre-?schedul\w*|\bcome\s+back\b|"
+                           r"\bf/u\b|\bfollow[\s-]?up\b|\brtc\b|\bresume\b|\bupcoming\b|\bnext\s+(?:week|month)|\bre-?schedul\w*|\bre-?book(?:ed)?\b|\bcome\s+back\b|"
                            r"\bthen\s+(?:monthly|weekly|daily|every|q\.?\s*(?:month|week|day|\d))|\bx\s*\d+\s*(?:doses?|weeks?|wks?|days?)?\s*,?\s*then\b", I)),
 ]
 # The same cues for the lower-cased text, where they do not see case (the MAR initials in "given" do).
 _STATUS_CUES_LOWERED = {status: compile_lowered(rx.pattern) for status, rx in _STATUS_CUES}
 _WEAK_HISTORICAL = re.compile(r"\bon\s+(?:(?:lifelong|monthly|weekly|daily|maintenance|regular|oral|im|chronic)\s+)*(?:vitamin\s+|vit\.?\s*)?"
                               r"(?:b-?12|\w*cobalamin|injections?|shots?)\b|\btakes?\b|\btaking\b|\bon\s+(?:oral|sublingual|monthly|weekly|daily)\b|\bcurrently\s+on\b|\bdaily\b|\bqd\b|\bonce\s+daily\b", I)
-_STRONG_GIVEN_TODAY = re.compile(r"\b(?:given|administered|injected)\s+(?:today|in\s+(?:the\s+)?(?:clinic|office))|"
-                                 r"(?-i:\b\d{1,2}:\d{2}\s+(?!AM\b|PM\b)[A-Z]{2,3}\b)|"  # a MAR cell: time given and initials
-                                 r"\b(?:first|1st|initial|today'?s)\s+(?:dose|injection|shot)\s+(?:was\s+)?(?:given|administered)", I)
+_GIVEN_TODAY = (r"\b(?:given|administered|injected)\s+today|"
+                r"(?-i:\b\d{1,2}:\d{2}\s+(?!AM\b|PM\b)[A-Z]{2,3}\b)|"  # a MAR cell: time given and initials
+                r"\b(?:first|1st|initial|today'?s)\s+(?:dose|injection|shot)\s+(?:was\s+)?(?:given|administered)")
+# In a medication list "(given in clinic)" says where the drug is given, not that it was given today.
+_GIVEN_TODAY_IN_LIST = re.compile(_GIVEN_TODAY, I)
+_STRONG_GIVEN_TODAY = re.compile(_GIVEN_TODAY + r"|\b(?:given|administered|injected)\s+in\s+(?:the\s+)?(?:clinic|office)", I)
 # "here for her B12 shot", "in for scheduled monthly B-12 inj": the visit's purpose, the same event as
 # what the note says happened today — not an event of its own.
 _VISIT_REASON = re.compile(
-    r"(?:\b(?:here|in|present(?:s|ed|ing)?|comes?|came|returns?|returned|seen|arrived?|scheduled|visit)\s+(?:today\s+)?(?:for|with)|"
+    r"(?:\b(?:here|in|present(?:s|ed|ing)?|comes?|came|returns?|returned|seen|arrived?|scheduled|visit)\s+(?:to\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?\s+)?(?:today\s+)?(?:for|with)|"
     r"\breason\s+for\s+(?:visit|appointment|encounter)\s*:?|\b(?:reason|purpose|visit\s+type|scheduled(?:\s+for)?|appointment\s+for)\s*:|\bcc\s*:|\bchief\s+complaint\s*:?|"
     r"\b(?:request(?:s|ed|ing)?|req(?:s|'d)?|asking\s+for|wants?|would\s+like)\s+(?:to\s+(?:get|have|receive)\s+)?)"
     # "here for BP check and her B12 shot": another reason first, joined by "and"
@@ -142,7 +145,7 @@ _VISIT_REASON = re.compile(
     r"[\w/-]+\s+(?=(?:[\w/().-]+\s+){0,2}$))*$", I)
 # "check B12 level", "B12 + MMA in 3 months": the lab, not the drug.
 _LAB_ORDER_BEFORE = re.compile(r"\b(?:check|recheck|re-check|repeat|order|draw|obtain|send|get|labs?:?|serum)\s+(?:a\s+|the\s+)?(?:vitamin\s+|vit\.?\s*)?$", I)
-_LAB_AFTER = re.compile(r"^\s*(?:levels?|lab|labs|test|panel|results?|assay|/\s*folate|\+\s*(?:mma|folate)|and\s+(?:mma|folate|methylmalonic)|"
+_LAB_AFTER = re.compile(r"^\s*(?:levels?|lab|labs|test|panel|results?|assay|re-?check|draw|/\s*mma|/\s*folate|\+\s*(?:mma|folate)|and\s+(?:mma|folate|methylmalonic)|"
                         r"(?:(?:is|was|remains|only|still)\s+)*(?:low|high|normal|borderline|low-normal|elevated|undetectable))\b", I)
 # A template's drug field: "Medication: Vitamin B12".
 _DRUG_LABEL_BEFORE = re.compile(r"\b(?:medications?|meds?|drug|injection|product|medication\s+(?:given|administered))\s*(?:name)?\s*:\s*"
@@ -343,6 +346,10 @@ def _auxiliary_in(text: str, lo: int, hi: int) -> Person | None:
     return None
 
 
+_EXISTING_ORDER = re.compile(r"\b(?:per|as|under)\s+(?:(?:a|the|his|her|an|dr\.?|md|np|pa|[a-z]+'s|standing|active|existing|current|"
+                             r"physician|provider|doctor|md's|written|signed|protocol)\s+){0,3}$")
+
+
 def cues_in(text: str, lo: int, hi: int, lowered: str) -> set[str]:
     """Statuses whose cue words appear in text[lo:hi]; a cue behind an unticked box ("[ ] Refused") is
     a template option not chosen. `lowered` is `lower_same_length(text)`."""
@@ -351,7 +358,9 @@ def cues_in(text: str, lo: int, hi: int, lowered: str) -> set[str]:
         lowered_rx = _STATUS_CUES_LOWERED[status]
         matches = lowered_rx.finditer(lowered, lo, hi) if lowered_rx is not None else rx.finditer(text, lo, hi)
         for m in matches:
-            if not _UNCHECKED.search(text, max(lo, m.start() - 6), m.start()):
+            if status == "ordered" and _EXISTING_ORDER.search(lowered, max(lo, m.start() - 40), m.start()):
+                continue  # "per standing order", "as ordered": the authority for a dose, not a new order
+            if not _UNCHECKED.search(text, max(lo, m.start() - 24), m.start()):
                 out.add(status)
                 break
     if "given_weak" in out:
@@ -374,7 +383,8 @@ _ADVISORY = re.compile(r"\brecommend\w*|\badvis\w+|\bsuggest\w*|\bencourag\w+|\b
                        r"\bwill\b|\bplan(?:s|ned|ning)?\b|\bto\s+start\b|\bconsider\w*|\bcan\s+start\b|\bmay\s+start\b", I)
 
 
-_FUTURE_OR_PAST = re.compile(r"\bnext\b|\bwill\b|\bdue\b|\bschedul\w*|\blast\b|\bpreviously\b|\bprior\b|\bago\b|\bplan", I)
+_FUTURE_OR_PAST = re.compile(r"\bnext\b|\bwill\b|\bdue\b|\bschedul\w*|\blast\b|\bpreviously\b|\bprior\b|\bago\b|\bplan|"
+                             r"\b\d{1,2}/\d{1,2}\b", I)  # "Dose 1 given 3/13 here.": a dated dose is another day's
 _TIMED_ROW = re.compile(r"[ \t]*(?:[01]\d|2[0-3]):?[0-5]\d(?:\s*[-–]\s*(?:[01]\d|2[0-3]):?[0-5]\d)?[ \t]+(?![ap]\.?m\b)", I)
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
 
@@ -391,7 +401,8 @@ _PER_ML = re.compile(r"\s*/\s*(?:1\s*)?ml\b", I)
 _EXPLICIT_ORDER = re.compile(r"\border(?:ed|s)?\b|\bprescri\w+|\brx\b|\be-?prescribed", I)
 _DRUG_NAME = re.compile(r"cobal|b-?12|nascobal", I)  # a sentence about another B12 mention: its own attributes
 # A regimen that runs past today ("weekly x 4 then monthly"): with a dose given today, also a plan or an order.
-_REGIMEN = re.compile(r"\b(?:and\s+)?going\s+forward\b|\bfrom\s+now\s+on\b|\bthereafter\b|\bthen\s+(?:monthly|weekly|daily|every|q\.?\s*(?:month|week|day|\d))|\b(?:daily|weekly|monthly|q\s*(?:day|week|wk))\s*(?:x|for|×)\s*\d+", I)
+_REGIMEN = re.compile(r"\b(?:and\s+)?going\s+forward\b|\bfrom\s+now\s+on\b|\bthereafter\b|\bthen\s+(?:[\w.,/]+\s+){0,4}?(?:monthly|weekly|daily|every|q\.?\s*(?:month|week|day|\d))|"
+                      r"\balternate\s+days?\b|\bevery\s+other\s+day\b|\bx\s*\d+\s*(?:doses|injections|shots)\b|\b(?:daily|weekly|monthly|q\s*(?:day|week|wk))\s*(?:x|for|×)\s*\d+", I)
 # The plan is in the words just before the drug: "...tolerated well, will continue the cyanocobalamin weekly".
 _FUTURE_JUST_BEFORE = re.compile(r"\b(?:will|plan(?:s|ning)?\s+to|next|continue|resume|to\s+(?:start|continue|resume|begin|receive))\b"
                                  r"[^.;\n]{0,35}$", I)
@@ -430,7 +441,13 @@ def _first_sentence_where(text: str, lo: int, hi: int, stops) -> int:
 def _own_block_end(text: str, lo: int, hi: int, drug_word: re.Pattern[str] = _DRUG_WORD) -> int:
     """End of the lines that belong to this mention: its block, up to a sentence naming a drug again
     (a template's "Dose:", "Site:", "Lot #:" lines, not the next event's)."""
-    return _first_sentence_where(text, lo, hi, lambda a, b: drug_word.search(text, a, b))
+    def names_drug(a: int, b: int) -> bool:
+        return any(not _NOT_THE_DRUG_AFTER.match(text, w.end()) for w in drug_word.finditer(text, a, b))
+    return _first_sentence_where(text, lo, hi, names_drug)
+
+
+# "Indication per Rx: E53.8 - Vitamin B12 deficiency": a condition or a result, not the drug named again
+_NOT_THE_DRUG_AFTER = re.compile(r"\w*\s*(?:deficiency|def\b|malabsorption|levels?\b|anemia)", I)
 
 
 def _status_block_end(text: str, lowered: str, lo: int, hi: int) -> int:
@@ -472,6 +489,14 @@ def _says_how(text: str, lo: int, hi: int, lowered: str) -> bool:
 
 _DUE_TODAY = re.compile(r"[\w\s-]{0,20}?\b(?:is\s+)?due\s+(?:today|now|this\s+visit)\b", I)
 _TODAY = re.compile(r"\btoday\b", I)
+# "due for her monthly B12" without a later time: the injection is due now.
+_DUE_FOR = re.compile(r"\bdue\s+for\s+(?:(?:her|his|their|the|a|an|monthly|weekly|next|scheduled|routine|maintenance|vitamin|vit\.?)\s+){0,3}\W?$", I)
+_LATER = re.compile(r"\b(?:next|in\s+\d|on\s+\d|tomorrow|later|after|until|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b|\b\d{1,2}/\d{1,2}\b", I)
+
+
+def _clause_end(text: str, pos: int, end: int) -> int:
+    return min((i for i in (text.find(c, pos, end) for c in ".;\n") if i != -1), default=end)
+
 _TODAY_NOT_AFTER = re.compile(r"(?<!after\s)\btoday\b", I)  # "monthly after today" is not today's event
 _BY_SOMEONE = re.compile(r"\bby\s+\w", I)
 _TO_BE_GIVEN = re.compile(r"\b(?:to|will|shall|should)\s+be\s+(?:given|administered|injected)\b", I)
@@ -504,13 +529,25 @@ def _injection_today(text: str, pos: int, lowered: str, reach: int = 1500) -> tu
     return None
 
 
+# "no B12 replacement indicated": a treatment ruled out; "allergic to cyanocobalamin", "added cyanocobalamin
+# inj to allergy list": an allergy, not a dose.
+_NO_BEFORE = re.compile(r"\bno\s+(?:further\s+|more\s+)?(?:vitamin\s+|vit\.?\s*)?$", I)
+_NOT_NEEDED_AFTER = re.compile(r"^\W*(?:[\w-]+\s+){0,2}(?:is\s+|are\s+)?(?:indicated|needed|necessary|required|warranted)\b", I)
+_ALLERGY_BEFORE = re.compile(r"\ballerg(?:ic|y|ies)\s+(?:to\s+)?(?:(?:vitamin|vit\.?)\s+)?$|\bintoleran(?:t|ce)\s+(?:of\s+|to\s+)?$", I)
+_ALLERGY_AFTER = re.compile(r"^[^.;\n]{0,30}?\bto\s+(?:the\s+|her\s+|his\s+)?allerg(?:y|ies)\b|^\W*(?:[\w-]+\s+){0,2}(?:allergy|anaphylaxis|hypersensitivity)\b", I)
+
+
 def _not_an_event(text: str, m: Mention) -> bool:
     s0, s1 = m.sentence
     line = text.rfind("\n", 0, m.start) + 1
     charge_line = _CHARGE_LINE.search(text, max(line, s0), m.start) and not m.attrs.get("documented_here")
+    before = text[max(s0, m.start - 90):m.start]
+    after = text[m.end:min(s1, m.end + 40)]
     return bool(charge_line
-                or _NOT_AN_EVENT_BEFORE.search(text[max(s0, m.start - 90):m.start])
-                or _NOT_AN_EVENT_AFTER.match(text[m.end:min(s1, m.end + 40)]))
+                or _NOT_AN_EVENT_BEFORE.search(before)
+                or _NOT_AN_EVENT_AFTER.match(after)
+                or _NO_BEFORE.search(before) and _NOT_NEEDED_AFTER.match(after)
+                or _ALLERGY_BEFORE.search(before[-40:]) or _ALLERGY_AFTER.match(after))
 
 
 def _planned_just_before(text: str, m: Mention, lowered: str) -> bool:
@@ -519,7 +556,7 @@ def _planned_just_before(text: str, m: Mention, lowered: str) -> bool:
     before = _FUTURE_JUST_BEFORE.search(text[max(s0, m.start - 50):m.start])
     if not before:
         return False
-    clause_end = min((i for i in (text.find(c, m.end, s1) for c in ".;\n") if i != -1), default=s1)
+    clause_end = _clause_end(text, m.end, s1)
     between = text[max(s0, m.start - 50) + before.start():m.start]
     return not (cues_in(between, 0, len(between), lower_same_length(between)) & {"given"}
                 or cues_in(text, m.end, clause_end, lowered) & {"given"})
@@ -529,11 +566,11 @@ def _status(text: str, m: Mention, lowered: str) -> str | None:
     """Status from the mention's own sentence first; then the rest of its block; then its section.
     None when the mention is not an event (a condition, an option, a charge line, someone else's)."""
     s0, s1 = m.sentence
-    if _SOMEONE_ELSE.search(text[max(s0, m.start - 60):m.start]):
-        return None
+    if _SOMEONE_ELSE.search(text[max(s0, m.start - 60):m.start]) or m.section == "allergies":
+        return None  # someone else's shots; an allergy to the drug
     cues = cues_in(text, max(s0, m.start - 120), min(s1, m.end + 160), lowered)
     in_history_section = m.section in _HISTORY_SECTIONS
-    if in_history_section and not _STRONG_GIVEN_TODAY.search(text, s0, s1):
+    if in_history_section and not _GIVEN_TODAY_IN_LIST.search(text, s0, s1):
         cues.discard("given")
     for status in ("declined", "held"):
         if status in cues:
@@ -548,6 +585,11 @@ def _status(text: str, m: Mention, lowered: str) -> str | None:
         if _planned_just_before(text, m, lowered):
             return "planned"  # "...tolerated well, we will continue the cyanocobalamin weekly"
         return "given"
+    if (_DUE_FOR.search(text, max(s0, m.start - 60), m.start) and not _LATER.search(text, m.end, _clause_end(text, m.end, s1))
+            or _DUE_TODAY.match(text, m.end, s1)):
+        # "CC: sinus pressure; also due for B12", "his monthly B12 shot is due today": today's injection,
+        # whatever became of it
+        return "visit_reason"
     if "historical" in cues:
         return "historical"
     # A template's answer line just above the drug line ("Status: Administered").

@@ -36,7 +36,7 @@ _DATE = re.compile(
 # The note's own date, labelled: "DOS: 11/10/2025", "Visit date 11/10/25", "Encounter Date: 2025-11-10".
 _VISIT_DATE_LABEL = re.compile(
     r"\b(?:date\s+of\s+(?:service|visit|encounter|discharge)|discharge\s+date|d\.?o\.?s\.?|(?:visit|encounter|service|svc|appt\.?|appointment|admin(?:istration)?|"
-    r"injection)\s+date|date\s+seen|seen\s+on|(?:visit|encounter|appt\.?|appointment)\s*:)\s*[:#]?\s*", I)
+    r"injection)\s+date|date\s+seen|seen\s+on|(?:visit|encounter|appt\.?|appointment)\s*:|(?:visit|encounter)\s*,?(?=\s*\d{1,2}[/-]\d))\s*[:#]?\s*", I)
 _GENERIC_DATE_LABEL = re.compile(r"(?:^|\n|[ ]{2,}|\t)[ \t]*date(?:/time)?\s*[:#]?\s*", I)
 _BIRTH_LABEL = re.compile(r"\b(?:dob|d\.o\.b\.?|born|birth\s*date|date\s+of\s+birth)\W{0,3}$", I)
 # "Today's admin comments (11/10):", "Today 09/02/2025:", "03/10/26 (today)", "Comment 03/10/26 (B. Sousa LPN): today's dose"
@@ -45,7 +45,7 @@ _TODAY_DATE = re.compile(r"\btoday(?:'s)?(?:\s+(?:date|admin\w*|visit|dose|comme
                          r"^[ \t]*(?:comment|note|entry|addendum|admin\w*)\s+\d[\d/.-]{2,9}\b[^\n\d]{0,40}\btoday\b", I | re.M)
 _NOT_THE_VISIT_LINE = re.compile(r"\b(?:fax|faxed|print(?:ed)?|page|pg|received|sent|run\s+date|report\s+date|dob)\b", I)
 _DATE_LINE = re.compile(r"^[ \t]*(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|"
-                        r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\s+\d{4}|\d{1,2}/\d{1,2}/\d{2,4})[ \t]*$", I | re.M)
+                        r"\d{1,2}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\s+\d{4}|\d{1,2}/\d{1,2}/\d{2,4})(?:[ \t]+\d{1,2}:\d{2}(?:\s*[ap]\.?m\.?)?)?[ \t]*$", I | re.M)
 _SPEAKS_OF_TODAY = re.compile(r"\btoday\b|\btolerated\b|\bthis\s+visit\b|\bnow\b", I)
 
 # What became of the dose in a row. Initials with a time ("10:51 TR") are a MAR cell of a dose given.
@@ -217,7 +217,7 @@ def _unhead(text: str, lowered: str, head: adm.Mention) -> None:
         head.attrs["status"] = None
 
 
-_NOT_AN_EVENT_DATE = re.compile(r"\b(?:exp(?:ires?|iration|\.)?|lot|dob|born|due|next|dose|#|until|by|before|resulted|drawn|collected|level|"
+_NOT_AN_EVENT_DATE = re.compile(r"\b(?:exp(?:ires?|iration|\.)?|lot|dob|born|due|next|dose|#|until|by|before|resulted|drawn|collected|level|filled|dispensed|pharmacy|"
                                 r"b-?12|mma|folate|hgb|labs?)\W{0,3}(?:date\W{0,3})?$", I)
 _CLAUSE_BREAK = re.compile(r"[;.\n]")
 _TODAY_IN_CLAUSE = re.compile(r"\btoday\b|\bthis\s+(?:visit|morning|am)\b", I)
@@ -320,7 +320,10 @@ def _grid_mentions(text: str, lowered: str, mentions: list[adm.Mention], today: 
         for row in grid:
             status = _row_status(row, day)
             inside = [m for m in out if row.start <= m.start < row.end]
-            if status is not None and (row.explicit or status == "historical"):
+            # A row's outcome word, or its date against the visit's, outranks what the words around a
+            # mention in it said; a row that says nothing but its date and dose settles mentions that had no status.
+            if status is not None and (row.explicit or status == "historical"
+                                       or all(m.attrs.get("status") is None for m in inside)):
                 for m in inside:
                     m.attrs["status"] = status
             if inside or status is None:

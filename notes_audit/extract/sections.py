@@ -54,7 +54,8 @@ class SectionFinder:
         # Run over the lower-cased note (same length): case-sensitive matching is much faster.
         dated = r"(?:[ \t]+(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?|\d{4}-\d{2}-\d{2}))?"  # "Labs 2/21/2025:"
         colon = re.compile(lead + r"(?P<title>" + alts + r")" + dated + r"[ \t]*(?:\([^)\n]{0,30}\))?[ \t]*:(?!//)", re.M)
-        caps = re.compile(r"^[ \t]*(?P<title>" + alts + r")[ \t]*$", re.M)
+        # "Outpatient Medications (reviewed, no changes)": a title alone on its line, with its short aside
+        caps = re.compile(r"^[ \t]*(?P<title>" + alts + r")[ \t]*(?:\([^)\n]{0,40}\))?[ \t]*$", re.M)
         return colon, caps
 
     def find(self, text: str, lowered: str | None = None) -> list[Section]:

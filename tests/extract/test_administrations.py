@@ -466,3 +466,79 @@ def test_mar_rows_and_inline_lists(extractor, text, expected):
 ])
 def test_times_renewals_and_pharmacy_names(extractor, text, expected):
     assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # habitual and past regimens are history
+    ("Gets cyanocobalamin 1000 mcg IM every month at her PCP.", {("cyanocobalamin", "historical")}),
+    ("Level fell after he stopped his monthly cyanocobalamin injections last spring.", {("cyanocobalamin", "historical")}),
+    ("I've been doing my B12 shots every week since October.", {("b12_unspecified", "historical")}),
+    ("Started cyanocobalamin 1000 mcg IM weekly x 4 on 3/02. Today (dose #2) cyanocobalamin 1000 mcg IM given L deltoid.",
+     {("cyanocobalamin", "historical"), ("cyanocobalamin", "given")}),
+    ("- Pernicious anemia: on monthly hydroxocobalamin 1000 mcg IM (started 2018)", {("hydroxocobalamin", "historical")}),
+    ("Was started on Nascobal 500 mcg weekly by GI in May.", {("cyanocobalamin", "historical")}),
+    # what is not an administration at all
+    ("Allergies: cyanocobalamin (urticaria); penicillin", set()),
+    ("Macrocytosis explained by alcohol; no B12 replacement indicated.", set()),
+    # "(given in clinic)" in a medication list says where, not that it was given today
+    ("Medications:\n- cyanocobalamin 1000 mcg IM monthly (given in clinic)\n", {("cyanocobalamin", "historical")}),
+])
+def test_history_and_non_events(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "due for" with no later time is the visit's injection
+    ("CC: cough x 5 days; also due for B12.\nCyanocobalamin 1000 mcg IM R deltoid given by K. Obi, MA.",
+     {("cyanocobalamin", "given")}),
+    ("Pt is due for B12 injection next week.", {("b12_unspecified", "planned")}),
+    # an order cited as the authority for the dose is not a new order
+    ("Seen for monthly vitamin B12 injection per standing order signed by Dr. Ames. Cyanocobalamin 1000 mcg IM L deltoid, tol well.",
+     {("cyanocobalamin", "given")}),
+    ("Plan: new standing order written today - cyanocobalamin 1000 mcg IM every 4 weeks.", {("cyanocobalamin", "ordered")}),
+    # a regimen after today's first dose is planned
+    ("Start cyanocobalamin 1000 mcg IM: first dose given today in clinic, then 1000 mcg IM monthly at nurse visits.",
+     {("cyanocobalamin", "given"), ("cyanocobalamin", "planned")}),
+    ("- #4 next Tuesday, then start monthly cyanocobalamin 1000 mcg IM", {("cyanocobalamin", "planned")}),
+    ("Next: cyanocobalamin 1000 mcg IM on 4/2.", {("cyanocobalamin", "planned")}),
+    ("Rebooked for 6/20 - cyanocobalamin 1000 mcg IM, will use R deltoid.", {("cyanocobalamin", "planned")}),
+    # "given the ..." is the preposition
+    ("Recommend B12 by injection given the neurologic involvement: cyanocobalamin 1000 mcg IM weekly.",
+     {("cyanocobalamin", "planned")}),
+])
+def test_visit_reasons_orders_and_regimens(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a ticked box with words between an unticked box and its cue
+    ("Injection template\n  Medication ordered: cyanocobalamin 1000 mcg/mL - 1 mL IM q month\n"
+     "  [ ] Administered   [x] Not administered\n  Reason: [ ] Pt refused  [x] Other: not due yet\n",
+     {("cyanocobalamin", "held")}),
+    # a dated dose in the visit's reason is another day's; today's outcome is what the note says of today
+    ("CC: B12 injection (2nd of series)\nDose 1 given 3/13 here. Pt declines the injection today, needle anxiety.",
+     {("b12_unspecified", "declined")}),
+    # a flattened note: "no hematoma Administered by:" is no "not administered"
+    ("Med: cyanocobalamin 1000 mcg IM L deltoid, pressure held 2 min, no hematoma Administered by: A. Roe, RN, tolerated.",
+     {("cyanocobalamin", "given")}),
+    # "Last B12 level" is a lab, not the last dose
+    ("NURSE VISIT, 05/02/2024 09:15, Reason: B12 inj, Last B12 level 02/12/2024: 231 pg/mL, "
+     "Med: cyanocobalamin 1000 mcg/mL, 1 mL IM R deltoid, tolerated well", {("cyanocobalamin", "given")}),
+    # the visit's date without a label: "Visit 06/13/2025" and a time after a date line
+    ("Visit 06/13/2025 0930\nCyanocobalamin NOT given today - held, dose already received 6/9 at PCP.\n"
+     "Office confirmed cyanocobalamin 1000 mcg IM given 6/9/25.", {("cyanocobalamin", "held"), ("cyanocobalamin", "historical")}),
+])
+def test_templates_dates_and_flattened_notes(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+@pytest.mark.parametrize("text, dose, route", [
+    # a scanned "1,OOO mcg"
+    ("Procedure: Cyanocoba1amin 1,OOO mcg IM given R de1toid", 1000, "IM"),
+    # the route two lines down, past an indication line that names the deficiency (not the drug)
+    ("Medication: CYANOCOBALAMIN 1000MCG/ML VIAL  Lot 3147B\nIndication: E53.8 - Vitamin B12 deficiency\n"
+     "Dose: 1 mL (1000 mcg)   Route: IM   Site: L deltoid\nAdministered by: P. Nat, PharmD", 1000, "IM"),
+])
+def test_given_dose_and_route_read_through(extractor, text, dose, route):
+    (a,) = [a for a in extractor.extract_text(text).administrations if a.status == "given"]
+    assert (a.dose_value, a.route) == (dose, route)

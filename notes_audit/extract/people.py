@@ -21,6 +21,8 @@ _NAME_CRED = re.compile(r"(?P<name>" + _NAME + r")[ \t]*,?[ \t]+(?P<cred>" + CRE
 # "RN Jane Doe": an undotted credential then one space, so "LPN. Tolerated well" is not a name.
 _CRED_NAME = re.compile(r"(?<![A-Za-z])(?P<cred>MD|DO|NP|PA|RN|LPN|LVN|CMA|RMA|MA)[ ](?P<name>" + _NAME + r")")
 _CRED_LABEL = re.compile(r"(?<![A-Za-z])(?P<cred>MD|DO|NP|PA|RN|LPN|LVN|CMA|MA)\s*:\s*(?P<name>" + _NAME + r")")  # "Supervising MD: Hamza Abdi"
+# "Farris, Lena MD" after a label or at a line's start: surname first.
+_SURNAME_FIRST = re.compile(r"(?:^|:)[ \t]*(?P<last>" + _WORD + r"),[ \t]*$", re.M)
 _TITLE = re.compile(r"(?i:\b(?P<title>nurse\s+practitioner|physician\s+assistant|nurse|medical\s+assistant|physician|doctor)\b)"
                     r"(?:\s+(?P<name>" + _NAME + r"))?")
 PROVIDER_CREDENTIALS = frozenset({"MD", "DO", "NP", "FNP", "FNP-C", "FNP-BC", "ANP", "AGNP", "DNP", "APRN", "PA", "PA-C", "MBBS",
@@ -31,7 +33,8 @@ _NOT_NAMES = {"The", "Patient", "Pt", "Injection", "Given", "Administered", "Sit
 
 
 _NAME_ENDS = {"On", "In", "At", "During", "Present", "Premises", "Available", "Onsite", "Was", "Is", "Here", "Via", "By",
-              "For", "Today", "Supervising", "Supervised", "And", "With", "Who", "Notified", "Aware", "Covering"}
+              "For", "Today", "Supervising", "Supervised", "And", "With", "Who", "Notified", "Aware", "Covering",
+              "Out", "Off", "Away", "Not", "Unavailable", "Gone", "This", "Has", "Had", "Will", "Said", "Says"}
 
 
 def norm_credential(raw: str | None) -> str | None:
@@ -74,7 +77,11 @@ def find_people(text: str, start: int, end: int) -> list[tuple[int, int, str | N
     """People in text[start:end] as (start, end, name, credential), earliest first, de-overlapped."""
     found: list[tuple[int, int, str | None, str | None]] = []
     for m in _NAME_CRED.finditer(text, start, end):
-        found.append((m.start(), m.end(), _clean_name(m.group("name")), norm_credential(m.group("cred"))))
+        name = _clean_name(m.group("name"))
+        last = _SURNAME_FIRST.search(text, max(start, m.start() - 40), m.start())
+        if last and name and " " not in name:
+            name = f"{name} {_clean_name(last.group('last'))}"  # "Physician: Farris, Lena MD" is Lena Farris
+        found.append((last.start("last") if last else m.start(), m.end(), name, norm_credential(m.group("cred"))))
     for m in _DR_NAME.finditer(text, start, end):
         found.append((m.start(), m.end(), _clean_name(m.group("name")), "MD"))
     for m in _CRED_LABEL.finditer(text, start, end):

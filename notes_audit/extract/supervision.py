@@ -24,8 +24,9 @@ _CUE = re.compile(
 _PROVIDER_WORD = re.compile(r"supervis\w*|\bprovider\b|\bphysician\b|\bpractitioner\b|\bdoctor\b|\bDr\b|\bMD\b|\bNP\b|\bDO\b|\bPA\b", I)
 _VIRTUAL = re.compile(r"audio[\s-]*(?:and|&|/|-|\+)?\s*video|\bvideo\b|telehealth|telemedicine|tele-?video|\bvirtual(?:ly)?\b|\bzoom\b|doxy|"
                       r"real[\s-]time\s+(?:two[\s-]way\s+)?(?:audio|video|interactive)|two[\s-]way\s+(?:audio|video)", I)
+_STRONG_VIRTUAL = re.compile(r"video|real[\s-]time|two[\s-]way|zoom|doxy", I)
 _PHONE = re.compile(r"\bby\s+(?:tele)?phone|\bphone\s+only|\bvia\s+(?:tele)?phone|\btelephon\w*|\baudio[\s-]only|\bphone\b|\bcell\b|\bpager\b|\btext\b", I)
-_ABSENT = re.compile(r"\bnot\s+(?:physically\s+)?(?:in|available|present|on[\s-]?site|onsite)\b|\boff[\s-]?site\b|\bout\s+of\s+(?:the\s+)?(?:office|clinic)|"
+_ABSENT = re.compile(r"\bnot\s+(?:physically\s+)?(?:in|available|present|on[\s-]?site|onsite)\b|\bout\s+(?:this\s+(?:week|wk)|today|sick|on\s+leave|of\s+town)\b|\boff[\s-]?site\b|\bout\s+of\s+(?:the\s+)?(?:office|clinic)|"
                      r"\bunavailable\b|\baway\b|\bno\s+(?:provider|physician|doctor|md|practitioner|supervising)\b|\babsent\b|"
                      r"\bleft\s+(?:the\s+)?(?:office|clinic|building|for)|\bat\s+(?:the\s+)?hospital\b|\bnot\s+in\s+(?:the\s+)?(?:office|clinic|building)|"
                      r"\bwas\s+not\s+(?:present|available|on\s+site)", I)
@@ -33,6 +34,9 @@ _IN_OFFICE = re.compile(r"\bpresent\b|\bpremises\b|\bon\s+(?:the\s+)?(?:floor|un
                         r"\bin[\s-]house\b|\bphysically\b|\bimmediately\s+available\b|\bdown\s+the\s+hall|\bin\s+clinic\b|\bon\s+the\s+premises\b", I)
 
 
+_COVERING = re.compile(r"[^.;,\n]{0,20}?\b(?:covering|supervis\w*|is\s+(?:in|on)\b|in\s+(?:the\s+)?(?:clinic|office|building))", I)
+_NO_SUPERVISOR_FIELD = re.compile(r"\bsupervis\w*(?:\s+(?:physician|provider|md|practitioner))?\s*:\s*(?:n/?a|none|not\s+applicable)\b", I)
+_POSSESSIVE = re.compile(r"['’]s$")
 _FAILED = re.compile(r"\bfail\w*|\battempted\b|\bunable\b|\bcould\s*n[o']t\b|\boutage\b|\bdropped\b|\bdisconnect\w*", I)
 
 
@@ -42,13 +46,23 @@ _PRESENCE_QUESTION = re.compile(r"\b(?:on[\s-]?site|onsite|present|in\s+(?:the\s
                                 r"(?P<answer>" + _TICKED + r"(?:yes|no)\b)", I)
 
 
+# "Supervision type: [ ] In suite  [ ] Video  [X] Telephone": an option not ticked says nothing.
+_UNTICKED_OPTION = re.compile(r"(?:\[\s*\]|☐|\(\s*\))[ \t]*[^\[\]☐☒☑()\n]{0,40}")
+# "Working remotely (telehealth schedule), available by phone": the supervising link is the phone.
+_WEAK_VIRTUAL = re.compile(r"telehealth|telemedicine|\bvirtual(?:ly)?\b|\bremote(?:ly)?\b", I)
+
+
 def presence_of(text: str, lo: int, hi: int) -> str:
-    seg = text[lo:hi]
+    seg = _UNTICKED_OPTION.sub(lambda m: " " * len(m.group()), text[lo:hi])
     question = _PRESENCE_QUESTION.search(seg)
     if question:
         return "absent" if question.group("answer").lower().rstrip().endswith("no") else "in_office"
-    if _VIRTUAL.search(seg) and not re.search(r"audio[\s-]only|phone\s+only", seg, I):
-        return "absent" if _FAILED.search(seg) else "virtual"  # a video link that failed supervises nothing
+    virtual = _VIRTUAL.search(seg)
+    if virtual and not re.search(r"audio[\s-]only|phone\s+only", seg, I):
+        if _FAILED.search(seg):
+            return "absent"  # a video link that failed supervises nothing
+        if not (_WEAK_VIRTUAL.fullmatch(virtual.group()) and not _STRONG_VIRTUAL.search(seg) and _PHONE.search(seg)):
+            return "virtual"
     if _PHONE.search(seg) or _ABSENT.search(seg):
         return "absent"
     if _IN_OFFICE.search(seg):
@@ -63,10 +77,11 @@ def find_supervision(text: str, lowered: str, sentences: list[tuple[int, int]]) 
     candidates = sorted({bisect_right(starts, m.start()) - 1 for m in _CUE.finditer(lowered)} - {-1})
     for k in candidates:
         s0, s1 = sentences[k]
-        if not _PROVIDER_WORD.search(text, s0, s1):
-            continue
+        if not _PROVIDER_WORD.search(text, s0, s1) or _NO_SUPERVISOR_FIELD.search(text, s0, s1):
+            continue  # "Supervising physician: N/A"
         lo, hi = s0, s1
-        people = [p for p in find_people(text, lo, hi) if p[3] in PROVIDER_CREDENTIALS]
+        # "Dr. Gupta's office agreed by phone": an office or an order, not the person supervising
+        people = [p for p in find_people(text, lo, hi) if p[3] in PROVIDER_CREDENTIALS and not _POSSESSIVE.search(p[2] or "")]
         has_presence = presence_of(text, lo, hi) != "unknown"
         # Template lines: "Supervising provider: Dr. Chen" then "Location: in office" on the next line.
         if (k + 1 < len(sentences) and (not any(p[2] for p in people) or not has_presence)
@@ -90,6 +105,12 @@ def find_supervision(text: str, lowered: str, sentences: list[tuple[int, int]]) 
             if not clause_people and presence == "unknown":
                 continue
             named = [p for p in clause_people if p[2]]
+            # "Dr. O out today, Dr. Lutz covering by phone": the one covering or supervising is the supervisor
+            named.sort(key=lambda p: not _COVERING.match(text, p[1], min(c1, p[1] + 30)))
+            if len(named) > 1 and named[0][0] > c0:
+                # ... and where that one is comes from the words after their name, not the other's
+                own = presence_of(text, named[0][0], c1)
+                presence = own if own != "unknown" else presence
             name, cred = (named[0][2], named[0][3]) if named else ((None, clause_people[0][3]) if clause_people else (None, None))
             key = (name.split()[-1].lower() if name else None, presence)
             if key in seen:
@@ -135,7 +156,7 @@ def _clauses(text: str, lo: int, hi: int, people: list) -> list[tuple[int, int, 
 
 
 # The note's author supervising in person: "with me in the office", "I was present in the clinic".
-_FIRST_PERSON = re.compile(r"\b(?:with\s+me\s+(?:present\s+)?in\s+(?:the\s+)?(?:office|clinic|suite|building)|"
+_FIRST_PERSON = re.compile(r"\b(?:with\s+(?:me|myself)\s+(?:physically\s+)?(?:present\s+)?(?:in\s+(?:the\s+)?(?:office|clinic|suite|building)|present)|"
                            r"i\s+was\s+(?:physically\s+)?(?:present|in\s+(?:the\s+)?(?:office|clinic|suite|building)|on[\s-]?site)|"
                            r"under\s+my\s+(?:direct\s+)?supervision|i\s+(?:directly\s+)?(?:supervised|observed|watched|monitored))\b")
 _AUTHOR = re.compile(r"\b(?:this\s+is\s+)?(?P<who>dr\.?\s+[a-z][\w'’-]+)\s+dictating|"

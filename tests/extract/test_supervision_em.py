@@ -219,3 +219,28 @@ def test_a_pas_own_supervising_physician_supervises_no_injection(extractor):
 ])
 def test_template_supervision_fields(extractor, text, expected):
     assert [(s.name, s.presence) for s in extractor.extract_text(text).supervision] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # ticked options: an unticked one says nothing
+    ("Supervising physician: Dr. R. Hale — [x] in building  [ ] available by phone", {("Hale", "in_office")}),
+    ("Supervising provider: Dr. Elena Marsh\nSupervision type:  [ ] In suite    [ ] Video    [X] Telephone - at main campus",
+     {("Marsh", "absent")}),
+    # "telehealth" describes the doctor's day; the supervising link is the phone
+    ("Provider status: Dr. Nadia Park working remotely today (telehealth clinic from home), available by phone.",
+     {("Park", "absent")}),
+    # surname first after a label
+    ("Physician: Farris, Lena MD (ordering/supervising)", {("Farris", "unknown")}),
+    # the one covering is the supervisor; "out this wk" is away
+    ("Dr. Obi out today (rounds), Dr. Lutz covering by phone.", {("Lutz", "absent")}),
+    ("dr whitley out this wk, NP Garza in clinic & supervising.", {("Garza", "in_office")}),
+    # an office's agreement is no supervisor; a field answered N/A names no one
+    ("Orders faxed; Dr. Gupta's office agreed by phone to give the first doses.", set()),
+    ("Supervising physician: N/A", set()),
+    # dictated attestation in capitals
+    ("B12 1000 MICROGRAMS WAS ADMINISTERED IM BY OUR NURSE, WITH MYSELF PRESENT IN THE OFFICE.\nDICTATED BY: ALAN BRASWELL, M.D.",
+     {("Braswell", "in_office")}),
+])
+def test_supervision_options_covering_and_labels(extractor, text, expected):
+    found = {(s.name.split()[-1] if s.name else None, s.presence) for s in extractor.extract_text(_INJECTION + text).supervision}
+    assert found == expected

@@ -17,6 +17,7 @@ from notes_audit.extract.assertion import ConTextAsserter, default_asserter, sen
 from notes_audit.extract.doctext import doc_lowered, doc_text
 from notes_audit.extract.em import assess_em, find_loading_phase
 from notes_audit.extract.em_model import EmClassifier, default_classifier
+from notes_audit.extract.lab_tables import trend_labs
 from notes_audit.extract.labs import find_date, read_numeric, read_qualitative
 from notes_audit.extract.sections import section_of
 from notes_audit.extract.rulefiles import lower_same_length
@@ -299,6 +300,9 @@ class EvidenceBuilder:
             window = (sent[0], max(block_end, sent[1], _record_end(text, t.end)))
             mention = adm.Mention(drug, t.start, t.end, sent, window, sec, heading=_record_heading(text, t.start))
             mentions.append(adm.read_mention(text, mention, lowered))
+        lab_targets = [(t.start, t.end, "b12" if t.kind == "B12" else t.value) for t in targets if t.kind in ("LAB", "B12")]
+        if lab_targets and "\n" in text:
+            ev.labs.extend(trend_labs(text, lab_targets))
         if mentions:  # most notes name no B12 drug: no addendum or date to read for them
             addendum_reversals(text, lowered, mentions)
             mentions = dated_mentions(text, lowered, mentions)

@@ -489,6 +489,9 @@ def _says_how(text: str, lo: int, hi: int, lowered: str) -> bool:
 
 _DUE_TODAY = re.compile(r"[\w\s-]{0,20}?\b(?:is\s+)?due\s+(?:today|now|this\s+visit)\b", I)
 _TODAY = re.compile(r"\btoday\b", I)
+_EXPIRY_BEFORE = re.compile(r"\b(?:exp\w*|bud|use\s+by)\W*$", I)
+_A_DATE = re.compile(r"\b\d{1,2}/\d{1,2}\b|\b\d{4}-\d\d-\d\d\b|\b\d{1,2}[-\s](?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|"
+                     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2}\b", I)
 # "due for her monthly B12" without a later time: the injection is due now.
 _DUE_FOR = re.compile(r"\bdue\s+for\s+(?:(?:her|his|their|the|a|an|monthly|weekly|next|scheduled|routine|maintenance|vitamin|vit\.?)\s+){0,3}\W?$", I)
 _LATER = re.compile(r"\b(?:next|in\s+\d|on\s+\d|tomorrow|later|after|until|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b|\b\d{1,2}/\d{1,2}\b", I)
@@ -622,7 +625,9 @@ def _status(text: str, m: Mention, lowered: str) -> str | None:
     if _TO_BE_GIVEN.search(text, s0, s1):
         return "planned"  # "Cyanocobalamin 1000 mcg/mL - to be given IM L deltoid."
     if m.attrs.get("documented_here"):
-        if "historical" in block and "given" not in block and not _TODAY.search(text, s0, m.attrs["block_end"]):
+        if ("historical" in block and "given" not in block and not _TODAY.search(text, s0, m.attrs["block_end"])
+                and any(not _EXPIRY_BEFORE.search(text, max(0, d.start() - 12), d.start())
+                        for d in _A_DATE.finditer(text, s1, m.attrs["block_end"]))):
             return "historical"  # "CYANOCOBALAMIN INJ ... / last admin 06/01/2025 (LPN S. Moreau) site: R deltoid"
         return "given"  # site, lot or who gave it, written with the drug: a charted administration
     if _DUE_TODAY.match(text, m.end, s1):

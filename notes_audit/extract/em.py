@@ -63,15 +63,26 @@ def _sentences_hit(rx: re.Pattern[str], text: str, starts: list[int]) -> set[int
 
 # A telephone encounter, portal message, result note or letter is not a face-to-face visit.
 _NON_VISIT = re.compile(r"\b(?:telephone|phone\s+(?:note|call|encounter|message)|tel\s+enc|portal|mychart|patient\s+message|"
-                        r"result(?:s)?\s+(?:note|letter|notification)|lab\s+results?\s+(?:note|letter)|dear\s+(?:dr|mr|mrs|ms)|"
+                        r"result(?:s)?\s+(?:note|letter|notification)|lab\s+results?\s+(?:note|letter)|"
                         r"refill\s+request|chart\s+prep|e-?consult|(?:^|\n)[ \t]*referral\b|referral\s+letter|patient\s+referrals|re:\s*referral|message\s+(?:from|to)\s+(?:the\s+)?(?:patient|pt)|"
-                        r"to\s+whom\s+it\s+may\s+concern|letter\s+of\s+medical\s+necessity|prior\s+auth\w*)\b", L)
+                        r"to\s+whom\s+it\s+may\s+concern|letter\s+of\s+medical\s+necessity|prior\s+auth\w*|"
+                        r"referral\s+request|pre-?visit\s+planning|chart\s+review\s+only|patient\s+not\s+contacted|appeals?\s+(?:department|letter)|"
+                        r"request\s+for\s+reconsideration|population\s+health|care[\s-]+gaps?|registry\s+(?:review|outreach|note)|"
+                        r"transitional\s+care\s+management|in-?basket|standing\s+order\s+form|outreach\s+call)\b", L)
+_SAW_THE_PATIENT = re.compile(r"\b(?:i|we)\s+(?:saw|reviewed|examined|met|assessed)\b|\bseen\s+(?:in|at|today)\b|\battended\b|"
+                              r"\bin\s+(?:clinic|the\s+office)\s+today\b|\bat\s+(?:her|his|their)\s+(?:visit|appointment)\b", L)
+# A letter's salutation comes after its letterhead.
+_LETTER = re.compile(r"(?:^|\n)[ \t]*dear\s+(?:dr|mr|mrs|ms|mx|doctor|colleague|patient|[a-z]+\s*,)", L)
 # A change made in the past ("switched to hydroxocobalamin in 2023") is history, not today's re-evaluation.
 _PAST_CHANGE = re.compile(r"\b(?:19|20)\d\d\b|\bpreviously\b|\bago\b|\blast\s+year\b|\bhad\s+been\b", L)
 
 
 def is_non_visit(lowered: str) -> bool:
-    return bool(_NON_VISIT.search(lowered, 0, 250))
+    if _NON_VISIT.search(lowered, 0, 250):
+        return True
+    letter = _LETTER.search(lowered, 0, 700)
+    # A clinic letter that reports the visit ("I saw Jennifer today") documents one; a referral or an appeal does not.
+    return bool(letter and not _SAW_THE_PATIENT.search(lowered, letter.end(), letter.end() + 800))
 
 
 def assess_em(text: str, lowered: str, sentences: list[tuple[int, int]], section_at,

@@ -54,8 +54,7 @@ class SectionFinder:
         # Run over the lower-cased note (same length): case-sensitive matching is much faster.
         dated = r"(?:[ \t]+(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?|\d{4}-\d{2}-\d{2}))?"  # "Labs 2/21/2025:"
         colon = re.compile(lead + r"(?P<title>" + alts + r")" + dated + r"[ \t]*(?:\([^)\n]{0,30}\))?[ \t]*:(?!//)", re.M)
-        # "Outpatient Medications (reviewed, no changes)": a title alone on its line, with its short aside
-        caps = re.compile(r"^[ \t]*(?P<title>" + alts + r")[ \t]*(?:\([^)\n]{0,40}\))?[ \t]*$", re.M)
+        caps = re.compile(r"^[ \t]*(?P<title>" + alts + r")[ \t]*(?P<aside>\([^)\n]{0,40}\))?[ \t]*$", re.M)
         return colon, caps
 
     def find(self, text: str, lowered: str | None = None) -> list[Section]:
@@ -67,8 +66,13 @@ class SectionFinder:
         for m in caps.finditer(lowered):
             title = text[m.start("title"):m.end("title")]
             # Alone on its line: "ASSESSMENT" or "Assessment" (not "assessment" in running text).
+            cat = self._category(m)
+            # "Outpatient Medications (reviewed, no changes)": a list's title with its short aside; "Injection
+            # (monthly B12)" is a line of text
+            if m.group("aside") and cat not in _LISTS | _ONE_LINE_WHEN_INLINE:
+                continue
             if len(title) >= 4 and (title.isupper() or title.istitle()):
-                heads.setdefault(m.start("title"), (self._category(m), m.end()))
+                heads.setdefault(m.start("title"), (cat, m.end()))
         starts = sorted(heads)
         out = []
         for k, s in enumerate(starts):
@@ -79,6 +83,11 @@ class SectionFinder:
                 end = blank if blank != -1 else end
             elif cat in _ONE_LINE_WHEN_INLINE and _inline(text, body):
                 # "Pt verified w/ name + DOB. Allergies: PCN (rash).\nVit B12 ... given": the list is its line
+                nl = text.find("\n", body, end)
+                end = nl if nl != -1 else end
+            elif cat in _LISTS and _inline(text, body) and text[text.rfind("\n", 0, s) + 1:s].strip(" \t*-•"):
+                # "Dx pernicious anemia (D51.0). PMH: afib on warfarin.\nCyanocobalamin 1000 mcg IM given":
+                # a list begun mid-line ends with its line
                 nl = text.find("\n", body, end)
                 end = nl if nl != -1 else end
             elif cat in _LISTS and _inline(text, body):

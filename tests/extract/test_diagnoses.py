@@ -270,3 +270,30 @@ def test_surgery_kinds_and_deficiency_histories(extractor, text, expected):
 ])
 def test_tiredness_written_plainly_is_fatigue(extractor, text):
     assert ("fatigue", "affirmed") in {(d.concept, d.status) for d in extractor.extract_text(text).diagnoses}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # doubt, not denial
+    ("Pernicious anemia is unlikely with this picture but not impossible.", {("pernicious_anemia", "uncertain")}),
+    ("Assessment: macrocytosis; PA unlikely (IF Ab neg).", {("pernicious_anemia", "uncertain")}),
+    ("Degree of deficiency suggests malabsorption; PA favored.", {("malabsorption", "uncertain"), ("pernicious_anemia", "uncertain")}),
+    ("Subacute combined degeneration is my leading concern.", {("subacute_combined_degeneration", "uncertain")}),
+    # "no family history of X" denies X
+    ("No known family history of celiac disease.", {("celiac_disease", "negated")}),
+    # a condition named as a test still to come, or with its result
+    ("3. Celiac screen - tTG-IgA, total IgA.", {("celiac_disease", "hypothetical")}),
+    ("Normal duodenum; biopsies pending for celiac.", {("celiac_disease", "hypothetical")}),
+    ("Celiac serology negative (tTG-IgA <1).", {("celiac_disease", "negated")}),
+    ("If pernicious anemia confirmed, EGD for atrophic gastritis screening.",
+     {("pernicious_anemia", "hypothetical"), ("atrophic_gastritis", "hypothetical")}),
+    # "VSG" holds no "vs"; "N/T" is numbness/tingling
+    ("PMH: HTN, VSG, B12 def, OSA", {("bariatric_surgery_status", "affirmed"), ("b12_deficiency", "affirmed")}),
+    ("Denies N/T hands/feet.", {("neuropathy", "negated")}),
+    # resolved problems, ICD titles, someone else's condition, precautions, surgery to come
+    ("RESOLVED / INACTIVE\n- Diphyllobothrium latum (fish tapeworm) infection ~1996, treated", {("fish_tapeworm", "historical")}),
+    ("- Atrophic gastritis w/o bleeding (K29.40)", {("atrophic_gastritis", "affirmed")}),
+    ('Her late husband had "pernicious anemia".', {("pernicious_anemia", "family")}),
+    ("Planned procedure: sleeve gastrectomy, tentatively in June.", {("bariatric_surgery_status", "hypothetical")}),
+])
+def test_doubt_tests_and_other_people(extractor, text, expected):
+    assert {(d.concept, d.status) for d in extractor.extract_text(text).diagnoses} == expected

@@ -244,3 +244,23 @@ def test_template_supervision_fields(extractor, text, expected):
 def test_supervision_options_covering_and_labels(extractor, text, expected):
     found = {(s.name.split()[-1] if s.name else None, s.presence) for s in extractor.extract_text(_INJECTION + text).supervision}
     assert found == expected
+
+
+_LETTERHEAD = "MAPLE GROVE FAMILY MEDICINE\n2210 Station Rd, Suite 4\nTel 555-218-0090   Fax 555-218-0091\n\n" * 2
+
+
+@pytest.mark.parametrize("text, expected", [
+    # letters, referrals, appeals and registry reviews are not visits, whatever they discuss
+    (_LETTERHEAD + "RE: Jane Roe   DOB 01/02/1960\n\nDear Dr. Greaves,\n\nThank you for seeing Ms. Roe for B12 deficiency with "
+     "new paresthesias. Exam: decreased vibration sense. Please evaluate for pernicious anemia; started cyanocobalamin.", False),
+    ("NEUROLOGY REFERRAL REQUEST        Fax to: (555) 640-2281\nReason for referral: neuropathy, low B12. Exam: absent ankle "
+     "reflexes. Started IM B12; please evaluate.", False),
+    ("CLINICAL PHARMACIST NOTE - Population Health\nChart review only - patient not contacted.\nOn metformin 10 yrs, "
+     "B12 188 pg/mL. Recommend PCP start oral B12 and recheck in 3 months.", False),
+    # a clinic letter that reports the visit is one
+    (_LETTERHEAD + "Dear Dr. Whitaker,\n\nI saw Jennifer today for her B12 deficiency after sleeve gastrectomy. She reports "
+     "new tingling in both feet; exam shows reduced vibration sense. I have increased cyanocobalamin to weekly and ordered MMA.", True),
+])
+def test_letters_and_chart_reviews_are_not_visits(text, expected):
+    from notes_audit.extract.em import is_non_visit
+    assert is_non_visit(text.lower()) is not expected

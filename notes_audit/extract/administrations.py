@@ -108,7 +108,7 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                          r"(?<!has\s)(?<!have\s)(?<!had\s)received\s+(?:today|her|his|the|b-?12|\d+(?:\.\d+)?\s*(?:mcg|mg|ml|cc|µg|ug)\b|(?:(?:a|scheduled|monthly|weekly|routine|today'?s|vitamin)\s+){1,3}(?:b-?12|\w*cobalamin|inj\w*|shot|dose))|tolerated\b|tol(?:'d|\.)?\s+(?:well|it|inj\w*|procedure|w/o)\b|"
                          r"injection\s+(?:performed|completed|done)|"
                          r"admin(?:istered)?\s+(?:today|in\s+clinic)|given\s+today|was\s+injected|pt\s+received|patient\s+received|"
-                         r"drew\s+up\b|(?:i|we)\s+did\s+(?:it|the\s+(?:injection|shot|inj))\b|(?:i|we)\s+give\s+(?:\d|the\s+(?:injection|shot|dose)|it\b)|drawn\s+(?:up|from)\b|initial(?:s|ed)\b|infused\b|pushed\b|ivp\s+given\b|(?-i:\d{1,2}:\d{2}\s+(?!AM\b|PM\b)[A-Z]{2,3}\b)|(?:given|admin(?:istered)?)\s+(?:at\s+)?\d{1,2}:\d{2})|"
+                         r"drew\s+up\b|(?:i|we)\s+did\s+(?:it|the\s+(?:injection|shot|inj))\b|(?:i|we)\s+give\s+(?:\d|the\s+(?:injection|shot|dose)|it\b)|drawn\s+(?:up|from)\b|initial(?:s|ed)\b|infused\b|pushed\b|ivp\s+given\b|(?-i:\d{1,2}:\d{2}\s+(?!AM\b|PM\b)[A-Z]{2,3}\b(?!\s+(?i:clinic|visit|appt|appointment|schedule)))|(?:given|admin(?:istered)?)\s+(?:at\s+)?\d{1,2}:\d{2})|"
                          r"☒|\[\s*[xX✓✔]\s*\]\s*(?:given|administered|yes)", I)),
     # "Done", "completed", "performed" report an administration, except in a clause about something to
     # come ("once the loading phase is done") or beside an order sent ("Done - I sent Nascobal to your CVS").
@@ -128,7 +128,7 @@ _STATUS_CUES_LOWERED = {status: compile_lowered(rx.pattern) for status, rx in _S
 _WEAK_HISTORICAL = re.compile(r"\bon\s+(?:(?:lifelong|monthly|weekly|daily|maintenance|regular|oral|im|chronic)\s+)*(?:vitamin\s+|vit\.?\s*)?"
                               r"(?:b-?12|\w*cobalamin|injections?|shots?)\b|\btakes?\b|\btaking\b|\bon\s+(?:oral|sublingual|monthly|weekly|daily)\b|\bcurrently\s+on\b|\bdaily\b|\bqd\b|\bonce\s+daily\b", I)
 _GIVEN_TODAY = (r"\b(?:given|administered|injected)\s+today|"
-                r"(?-i:\b\d{1,2}:\d{2}\s+(?!AM\b|PM\b)[A-Z]{2,3}\b)|"  # a MAR cell: time given and initials
+                r"(?-i:\b\d{1,2}:\d{2}\s+(?!AM\b|PM\b)[A-Z]{2,3}\b(?!\s+(?i:clinic|visit|appt|appointment|schedule)))|"  # a MAR cell: time given and initials
                 r"\b(?:first|1st|initial|today'?s)\s+(?:dose|injection|shot)\s+(?:was\s+)?(?:given|administered)")
 # In a medication list "(given in clinic)" says where the drug is given, not that it was given today.
 _GIVEN_TODAY_IN_LIST = re.compile(_GIVEN_TODAY, I)
@@ -401,7 +401,7 @@ _PER_ML = re.compile(r"\s*/\s*(?:1\s*)?ml\b", I)
 _EXPLICIT_ORDER = re.compile(r"\border(?:ed|s)?\b|\bprescri\w+|\brx\b|\be-?prescribed", I)
 _DRUG_NAME = re.compile(r"cobal|b-?12|nascobal", I)  # a sentence about another B12 mention: its own attributes
 # A regimen that runs past today ("weekly x 4 then monthly"): with a dose given today, also a plan or an order.
-_REGIMEN = re.compile(r"\b(?:and\s+)?going\s+forward\b|\bfrom\s+now\s+on\b|\bthereafter\b|\bthen\s+(?:[\w.,/]+\s+){0,4}?(?:monthly|weekly|daily|every|q\.?\s*(?:month|week|day|\d))|"
+_REGIMEN = re.compile(r"\b(?:and\s+)?going\s+forward\b|\bfrom\s+now\s+on\b|\bthereafter\b|\bthen\s+(?:[\w.,/]+\s+){0,4}?(?:\d+-)?(?:monthly|weekly|daily|every|q\.?\s*(?:month|week|day|\d))|"
                       r"\balternate\s+days?\b|\bevery\s+other\s+day\b|\bx\s*\d+\s*(?:doses|injections|shots)\b|\b(?:daily|weekly|monthly|q\s*(?:day|week|wk))\s*(?:x|for|×)\s*\d+", I)
 # The plan is in the words just before the drug: "...tolerated well, will continue the cyanocobalamin weekly".
 _FUTURE_JUST_BEFORE = re.compile(r"\b(?:will|plan(?:s|ning)?\s+to|next|continue|resume|to\s+(?:start|continue|resume|begin|receive))\b"
@@ -709,10 +709,11 @@ def read_mention(text: str, m: Mention, lowered: str | None = None) -> Mention:
         a["given_later"] = bool(today and today[0] == "given")
     m.attrs["status"] = status
     near_lo, near_hi = max(s0, m.start - 60), min(s1, m.end + 120)
-    if status == "given" and _REGIMEN.search(text, m.end, near_hi):
+    if status in ("given", "visit_reason") and _REGIMEN.search(text, m.end, near_hi):
         # "Ordered: cyanocobalamin 1000 mcg IM daily x 7, then weekly x 4, then monthly. 1st dose given today."
+        # (The visit's purpose carries its regimen only once today's dose is known given: see merge.)
         explicit = _EXPLICIT_ORDER.search(text, near_lo, near_hi) or _ORDER_SENT.search(text, s1, a["block_end"])
-        a["regimen"] = "ordered" if explicit else "planned"
+        a["regimen" if status == "given" else "regimen_if_given"] = "ordered" if explicit else "planned"
     if m.attrs["status"] == "given" and "administered_by" not in a:
         who = _auxiliary_in(text, lo, hi)
         if who:
@@ -742,10 +743,10 @@ def _finders_once(text: str, lowered: str, anchor: int):
 _SPECIFIC = ("cyanocobalamin", "hydroxocobalamin", "methylcobalamin")
 
 
-def _regimen_of(m: Mention) -> Mention:
+def _regimen_of(m: Mention, status: str) -> Mention:
     """The rest of a regimen whose first dose was given today: same drug, dose and route, not yet given."""
     keep = {k: m.attrs.get(k) for k in ("dose", "route", "patient_supplied") if m.attrs.get(k) is not None}
-    return Mention(m.drug, m.start, m.end, m.sentence, m.window, m.section, {**keep, "status": m.attrs["regimen"]})
+    return Mention(m.drug, m.start, m.end, m.sentence, m.window, m.section, {**keep, "status": status})
 
 
 def _given_of(m: Mention) -> Mention:
@@ -754,11 +755,24 @@ def _given_of(m: Mention) -> Mention:
     return Mention(m.drug, m.start, m.end, m.sentence, m.window, m.section, {**keep, "status": "given"})
 
 
+# A document that administers nothing: its title says it is a call, a message, a letter, a form or a review.
+_NOT_AN_ADMINISTERING_DOCUMENT = re.compile(
+    r"\b(?:tele)?phone\s+(?:encounter|note|call|message|triage|contact)\b|^[ \t]*te\s+\d|\bnurse\s+triage\b|"
+    r"\b(?:mychart|patient|portal|staff)\s+message\b|\bin[\s-]?basket\b|\bprior\s+authori[sz]ation\b|\bpre-?visit\s+planning\b|"
+    r"\bchart\s+review\b|\boutside\s+records\b|\boutreach\s+call\b|\brefill\s+request\b|\breferral\s+request\b|"
+    r"\bresults?\s+note\b|^[ \t]*standing\s+order\b|\btransitional\s+care\s+management\b|\be-?consult\b|\bpopulation\s+health\b", I)
+
+
+def administers_nothing(text: str) -> bool:
+    """Is the note (by its first line) a call, message, form or review, in which no dose is given?"""
+    first = text.lstrip()[:80].split("\n", 1)[0]
+    return bool(_NOT_AN_ADMINISTERING_DOCUMENT.search(first))
+
+
 def merge(text: str, mentions: list[Mention]) -> list[Administration]:
     """One Administration per (drug, status); a bare "B12" joins the named drug of the same status."""
     groups: dict[tuple[str, str], list[Mention]] = {}
     mentions = [m for m in mentions if m.attrs["status"] is not None]
-    mentions += [_regimen_of(m) for m in mentions if m.attrs.get("regimen")]
     if not any(m.attrs["status"] == "given" for m in mentions):
         mentions += [_given_of(m) for m in mentions if m.attrs.get("given_later")][:1]
     reasons = [m for m in mentions if m.attrs["status"] == "visit_reason"]
@@ -774,6 +788,11 @@ def merge(text: str, mentions: list[Mention]) -> list[Administration]:
         if today is not None:
             m.attrs["status"] = today
             groups.setdefault((m.drug, today), []).append(m)
+    # The rest of a regimen begun today ("1000 mcg IM today, then monthly"), once today's dose is known given
+    for m in [m for ms in list(groups.values()) for m in ms]:
+        regimen = m.attrs.get("regimen") or (m.attrs["status"] == "given" and m.attrs.get("regimen_if_given"))
+        if regimen:
+            groups.setdefault((m.drug, regimen), []).append(_regimen_of(m, regimen))
     for (drug, status) in list(groups):
         if drug == "b12_unspecified":
             named = [d for d in _SPECIFIC if (d, status) in groups]

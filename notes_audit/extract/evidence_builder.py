@@ -306,6 +306,12 @@ class EvidenceBuilder:
         if mentions:  # most notes name no B12 drug: no addendum or date to read for them
             addendum_reversals(text, lowered, mentions)
             mentions = dated_mentions(text, lowered, mentions)
+            if adm.administers_nothing(text):
+                # "Phone Note - Nurse Triage: ... received cyanocobalamin 1000 mcg IM here on 7/19": a dose the
+                # call reports was given another day
+                for m in mentions:
+                    if m.attrs.get("status") == "given":
+                        m.attrs["status"] = "historical"
         for a in adm.merge(text, mentions):
             a.dose_value = _number(a.dose_value)
             ev.administrations.append(a)

@@ -542,3 +542,31 @@ def test_templates_dates_and_flattened_notes(extractor, text, expected):
 def test_given_dose_and_route_read_through(extractor, text, dose, route):
     (a,) = [a for a in extractor.extract_text(text).administrations if a.status == "given"]
     assert (a.dose_value, a.route) == (dose, route)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # brand names
+    ("Neo-Cytamen 1 mg IM given L deltoid.", {("hydroxocobalamin", "given")}),
+    ("Cytamen 1000 mcg IM given today.", {("cyanocobalamin", "given")}),
+    ("Neo-B12 1000 mcg in 1 mL given IM R deltoid.", {("hydroxocobalamin", "given")}),
+    # a call, a message or a standing-order form gives no dose: what it reports happened another day
+    ("Phone Note - Nurse Triage\nReason for call: itchy rash after B12 shot\nPt received cyanocobalamin 1000 mcg IM here on 7/19.",
+     {("cyanocobalamin", "historical")}),
+    # "per standing order" in a visit note is the visit's authority, not a form
+    ("12/30/25 nurse only visit. Vit B12 1000 mcg IM R deltoid given per standing order.", {("b12_unspecified", "given")}),
+    # a time and a credential before "clinic" is an appointment, not a MAR cell
+    ("First B12 inj scheduled 3/14 10:30 RN clinic; order for cyanocobalamin placed by Dr. Asante.", {("cyanocobalamin", "ordered")}),
+    # the regimen after today's dose, when today's dose is the visit's
+    ("P: - Neo-B12 1000 mcg IM today (RN), then 1000 mcg IM every 3 months lifelong.\nNeo-B12 given IM R deltoid.",
+     {("hydroxocobalamin", "given"), ("hydroxocobalamin", "planned")}),
+    ("- Hydroxocobalamin 1mg IM x 6 doses (loading) then 1mg IM 3-monthly. First dose given R deltoid today.",
+     {("hydroxocobalamin", "given"), ("hydroxocobalamin", "planned")}),
+])
+def test_brands_documents_and_regimens(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+def test_a_standing_order_form_gives_nothing(extractor):
+    text = ("STANDING ORDER - NURSE-ADMINISTERED MEDICATION\nMedication: Cyanocobalamin injection 1000 mcg/mL\n"
+            "Dose: 1000 mcg (1 mL)   Route: IM (deltoid)\nNursing instructions: administer only when a physician is present.")
+    assert "given" not in {a.status for a in extractor.extract_text(text).administrations}

@@ -98,6 +98,7 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                          r"(?<!instructions\s)(?<!information\s)(?<!education\s)(?<!paperwork\s)(?<!sheet\s)(?<!vis\s)(?<!excuse\s)"
                          r"(?<!note\s)(?<!script\s)(?<!prescription\s)(?<!number\s)(?<!card\s)given\b(?!\s+(?:that|this|its|intact|ongoing|persistent|recent|current|concerns?|risks?|"
                          r"history|age|findings|symptoms|results?|normal|low|high|borderline|metformin|ppi|absence|presence|lack|inr|bleeding|fever|"
+                         r"gastrectomy|bypass|surgery|malabsorption|pernicious|anemia|deficiency|neuropathy|dementia|frailty|poor|limited|known|documented|"
                          r"illness|elevated|supratherapeutic|thrombocytopenia|pt'?s|patient'?s|hx|h/o|allerg\w+|reaction|renal|pregnancy|"
                          r"cost|insurance|travel|concern|(?:printed|written|verbal|the)?\s*(?:info|information|instructions?|education|handouts?|"
                          r"literature|paperwork|teaching|resources?|a\s+copy|copies))\b)"

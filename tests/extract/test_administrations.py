@@ -505,6 +505,7 @@ def test_history_and_non_events(extractor, text, expected):
     # "given the ..." is the preposition
     ("Recommend B12 by injection given the neurologic involvement: cyanocobalamin 1000 mcg IM weekly.",
      {("cyanocobalamin", "planned")}),
+    ("Given gastrectomy she cannot absorb oral B12; continue cyanocobalamin 1000 mcg IM monthly.", {("cyanocobalamin", "planned")}),
 ])
 def test_visit_reasons_orders_and_regimens(extractor, text, expected):
     assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected

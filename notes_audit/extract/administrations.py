@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from notes_audit.evidence.model import Administration, Person
-from notes_audit.extract.people import find_people
+from notes_audit.extract.people import PROVIDER_CREDENTIALS, find_people
 from notes_audit.extract.rulefiles import compile_lowered, lower_same_length
 
 I = re.IGNORECASE
@@ -84,7 +84,7 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                         r"\bdid\s*n[o']t\s+(?:arrive|show|come\s+in)\b|\bfailed\s+to\s+(?:arrive|show|keep)\b|\bno\s+(?:injection|b-?12|shot|dose|cyanocobalamin)\s+(?:was\s+)?(?:given|administered|today)|"
                         r"\bdefer(?:red)?\b(?!\s+(?:to|per)\s+(?:the\s+)?(?:pcp|primary|provider|physician|dr\b|doctor|specialist|gi\b|her\b|his\b|their\b|neuro\w*|hem\w*|onc\w*|card\w*|endo\w*|judg\w*|discretion))|\bpostponed?\b|\bskip(?:ped)?\b|\bwithheld\b|\bwill\s+not\s+(?:give|administer)|"
                         r"\bdid\s+not\s+(?:give|receive|administer|get)|\bwas\s+not\s+(?:given|administered)|\bnot\s+today\b|\bcancel+ed\b", I)),
-    ("historical", re.compile(r"\b(?:stop|stopped|discontinue[ds]?|d/c|dc'?d)\s+(?:(?:the|her|his|otc|oral|sl|sublingual|im|nasal|po|daily|monthly|weekly|vitamin|vit\.?)\s+){0,3}(?=\S*(?:cobal|b-?12))|\blast\s+(?:[\w-]+\s+){0,2}?(?:injections?|inj|doses?|shots?|b-?12(?!\s*(?:levels?|labs?|values?|results?|\d))|given|received|administered|admin(?:istration)?)\b|\bpreviously\b|\b(?:has|have|'ve|had|ive)\s+been\s+(?:receiving|getting|on|taking|doing)|\bafter\s+(?:finishing|completing|completion\s+of)\b|"
+    ("historical", re.compile(r"\b(?:stop|stopped|discontinue[ds]?|d/c|dc'?d)\s+(?:(?:the|her|his|otc|oral|sl|sublingual|im|nasal|po|daily|monthly|weekly|vitamin|vit\.?)\s+){0,3}(?=\S*(?:cobal|b-?12))|\blast\s+(?:[\w-]+\s+){0,2}?(?:injections?|inj|doses?|shots?|b-?12(?!\s*(?:levels?|labs?|values?|results?|\d))|given|received|administered|admin(?:istration)?)\b|\bpreviously\b|\b(?:has|have|'ve|had|ive)\s+been\s+(?:receiving|getting|on|taking|doing)|\b(?:completed|finished|received|had|got|switched|changed|started|began)\b[^.;\n]{0,60}?\bin\s+(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december)\b|\bafter\s+(?:finishing|completing|completion\s+of)\b|"
                               r"\bhad\s+been\b|\bin\s+the\s+past\b|\bused\s+to\b|\bat\s+(?:an?\s+)?(?:another|outside|other|different)\s+(?:clinic|office|facility|provider|practice)|"
                               r"\bago\b|\bprior\s+(?:injection|dose|shot)s?|\bafter\s+(?:(?:a|an|the|her|his|last|recent|prior)\s+)?(?:[\w-]+\s+)?\S*(?:cobal\w*|b-?12)\W{0,2}\s+(?:shots?|injections?|inj)\b|\bat\s+(?:a|an|the|her|his)\s+(?:med(?:ical)?\s*spa|spa|pharmacy|urgent\s+care|walk-?in|minute\s*clinic|wellness\s+\w+|drip\s+bar|iv\s+bar)\b|\breceived\s+(?:on\s+)?\d{1,2}/\d{1,2}\b|\bby\s+(?:the\s+)?(?:home\s+health|hh\s+nurse|visiting\s+nurse|pharmacist)|\b(?<!filled\s)(?<!bought\s)(?<!purchased\s)(?<!picked\sup\s)at\s+(?:the\s+|a\s+|her\s+|his\s+)?(?:pharmacy|walgreens|cvs|rite\s*aid|walmart|costco|kroger|publix|drugstore)\b|\bwas\s+on\b(?!\s+(?:site|the\s+(?:unit|floor|premises)|premises|call|duty))|\bhistory\s+of\b|\bh/o\b|\bsince\s+(?:(?:19|20)\d\d|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b|(?:january|february|march|april|june|july|august|september|october|november|december)\b)|\bgets\s+(?:her|his|their|(?:vitamin\s+|vit\.?\s*)?b-?12|\w*cobalamin|monthly|weekly|it)|"
                               r"\breceives\b|\breceiving\b|\brecv'?g\b|\bhas\s+had\b|"
@@ -96,7 +96,9 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                          r"(?<!now\s)(?<!reasonable\s)(?<!especially\s)(?<!appropriate\s)(?<!indicated\s)(?<!prudent\s)"
                          r"(?<!warranted\s)(?<!likely\s)(?<!important\s)(?<!particularly\s)(?<!letter\s)(?<!handout\s)"
                          r"(?<!instructions\s)(?<!information\s)(?<!education\s)(?<!paperwork\s)(?<!sheet\s)(?<!vis\s)(?<!excuse\s)"
-                         r"(?<!note\s)(?<!script\s)(?<!prescription\s)(?<!number\s)(?<!card\s)given\b(?!\s+(?:that|this|its|intact|ongoing|persistent|recent|current|concerns?|risks?|"
+                         r"(?<!note\s)(?<!script\s)(?<!prescription\s)(?<!number\s)(?<!card\s)(?<!sources\s)(?<!materials\s)(?<!resources\s)(?<!precautions\s)(?<!advice\s)(?<!guidance\s)(?<!list\s)"
+                         # "given at PCP office": where the doses are given, not one given today
+                         r"given\b(?!\s+at\s+(?:the\s+)?(?:pcp|primary\s+care|dr\.?\s|doctor|outside|another|her\s+|his\s+|their\s+))(?!\s+(?:that|this|its|intact|ongoing|persistent|recent|current|concerns?|risks?|"
                          r"history|age|findings|symptoms|results?|normal|low|high|borderline|metformin|ppi|absence|presence|lack|inr|bleeding|fever|"
                          r"gastrectomy|bypass|surgery|malabsorption|pernicious|anemia|deficiency|neuropathy|dementia|frailty|poor|limited|known|documented|"
                          r"illness|elevated|supratherapeutic|thrombocytopenia|pt'?s|patient'?s|hx|h/o|allerg\w+|reaction|renal|pregnancy|"
@@ -106,7 +108,7 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                          r"(?!\s+(?:her|his|their|the)\s+(?:[\w'-]+\s+){0,2}?(?:history|h/o|anemia|anaemia|deficiency|diagnosis|age|symptoms|"
                          r"condition|disease|gastritis|surgery|bypass|neuropathy|neurolog\w*|involvement|severity|degree|extent|intolerance|allerg\w+|risks?|levels?|labs?|results?|"
                          r"findings|comorbidit\w+|absorption|malabsorption|frailty|dementia|preference|concerns?)\b)|(?<!self-)(?<!self\s)(?<!be\s)(?<!nurse\s)(?<!nurse-)administered\b|(?<!be\s)injected\b|gave\b(?!\s+(?:a\s+)?(?:verbal\s+|telephone\s+|phone\s+|new\s+)?(?:order|rx|prescription|instructions?))|"
-                         r"(?<!has\s)(?<!have\s)(?<!had\s)received\s+(?:today|her|his|the|b-?12|\d+(?:\.\d+)?\s*(?:mcg|mg|ml|cc|µg|ug)\b|(?:(?:a|scheduled|monthly|weekly|routine|today'?s|vitamin)\s+){1,3}(?:b-?12|\w*cobalamin|inj\w*|shot|dose))|tolerated\b|tol(?:'d|\.)?\s+(?:well|it|inj\w*|procedure|w/o)\b|"
+                         r"(?<!has\s)(?<!have\s)(?<!had\s)received\s+(?:today|her|his|the|b-?12|\d+(?:\.\d+)?\s*(?:mcg|mg|ml|cc|µg|ug)\b|(?:(?:a|scheduled|monthly|weekly|routine|today'?s|vitamin)\s+){1,3}(?:b-?12|\w*cobalamin|inj\w*|shot|dose))|(?<!if\s)(?<!not\s)(?<!be\s)(?<!been\s)tolerated\b|tol(?:'d|\.)?\s+(?:well|it|inj\w*|procedure|w/o)\b|"
                          r"injection\s+(?:performed|completed|done)|"
                          r"admin(?:istered)?\s+(?:today|in\s+clinic)|given\s+today|was\s+injected|pt\s+received|patient\s+received|"
                          r"drew\s+up\b|(?:i|we)\s+did\s+(?:it|the\s+(?:injection|shot|inj))\b|(?:i|we)\s+give\s+(?:\d|the\s+(?:injection|shot|dose)|it\b)|drawn\s+(?:up|from)\b|initial(?:s|ed)\b|infused\b|pushed\b|ivp\s+given\b|(?-i:\d{1,2}:\d{2}\s+(?!AM\b|PM\b)[A-Z]{2,3}\b(?!\s+(?i:clinic|visit|appt|appointment|schedule)))|(?:given|admin(?:istered)?)\s+(?:at\s+)?\d{1,2}:\d{2})|"
@@ -231,7 +233,8 @@ _OTHER_DRUG = (
     r"magnesium|potassium|zinc|d3|vitamin\s+d3?|insulin|synthroid|lasix|tylenol|acetaminophen|prednisone|"
     r"testosterone|cypionate|enanthate|medroxyprogesterone|depo(?:-provera)?|ketorolac|toradol|ceftriaxone|rocephin|"
     r"kenalog|triamcinolone|dexamethasone|decadron|methylprednisolone|solu-medrol|epinephrine|"
-    r"vaccines?|tdap|td|influenza|flu|hpv|mmr|pneumo\w*|prevnar|shingrix|covid\w*|hep(?:atitis)?\s*[ab])\b")
+    r"vaccines?|tdap|td|influenza|flu|fluzone|flublok|fluad|afluria|flucelvax|fluarix|flulaval|hpv|gardasil|mmr|pneumo\w*|prevnar|"
+    r"vaxneuvance|shingrix|arexvy|abrysvo|covid\w*|comirnaty|spikevax|novavax|heplisav|engerix|hep(?:atitis)?\s*[ab])\b")
 _OTHER_DRUG_BEFORE = _lowered(_OTHER_DRUG + r"(?:\s+(?:tabs?|tablets?|caps?|capsules?|er|xr|sr|hcl|sodium))?[\s:,(]*$")
 # Another medication named between the B12 mention and a dose after it: "... start duloxetine 30 mg then 60 mg".
 _OTHER_DRUG_BETWEEN = _lowered(_OTHER_DRUG)
@@ -321,8 +324,24 @@ _NOT_THE_GIVER = _lowered(r"(?:rx|ordered|prescribed|referred|signed|reviewed|su
 AUXILIARY = frozenset({"RN", "LPN", "LVN", "MA", "CMA", "RMA", "CCMA", "CNA"})
 
 
+# "given by me today", "I administered it myself": the note's author, a practitioner
+_BY_ME = _lowered(r"\b(?:given|administered|injected|done)\s+(?:by\s+(?:me|myself)|personally)\b|"
+                  r"\bi\s+(?:personally\s+)?(?:gave|administered|injected)\b|\bgiven\s+by\s+the\s+undersigned\b")
+
+
+def _the_author(text: str) -> Person:
+    """The practitioner who wrote the note: named in its heading or its signature, else unnamed."""
+    for lo, hi in ((0, min(len(text), 300)), (max(0, len(text) - 300), len(text))):
+        for _, _, name, cred in find_people(text, lo, hi):
+            if cred in PROVIDER_CREDENTIALS:
+                return Person(name, cred)
+    return Person(None, None)
+
+
 def _administered_by(text: str, lowered: str, lo: int, hi: int) -> Person | None:
     """Who gave it: the person after "given by", "Nurse:" or "by" (labels read from the lower-cased text)."""
+    if _BY_ME.search(lowered, lo, hi):
+        return _the_author(text)
     for rx in (_GIVEN_BY, _STAFF_LABEL, _BY):
         for m in rx.finditer(lowered, lo, hi):
             if rx is _BY and _NOT_THE_GIVER.search(lowered, max(lo, m.start() - 15), m.start()):
@@ -417,7 +436,8 @@ _NOT_AN_EVENT_BEFORE = re.compile(r"\b(?:if|unless|consider(?:ing|ed)?|decide|de
 # Someone else's shots: "A friend gets B12 shots at a med spa", "her mother takes B12".
 _SOMEONE_ELSE = re.compile(r"\b(?:friend|wife|husband|mother|father|sister|brother|daughter|son|mom|dad|neighbou?r|co-?worker)s?\s+"
                            r"(?:also\s+)?(?:gets|got|takes|took|receives|received|had|has|is\s+on|was\s+on|swears\s+by)\s+(?:[\w-]+\s+){0,2}$", I)
-_NOT_AN_EVENT_AFTER = re.compile(r"^\W*(?:[\w-]+[,\s]+){0,2}(?:vs\.?|versus)\s|^[\w\s-]{0,20}:\s*(?:n/?a|none|not\s+applicable)\b", I)
+_NOT_AN_EVENT_AFTER = re.compile(r"^\W*(?:[\w-]+[,\s]+){0,2}(?:vs\.?|versus)\s|^[\w\s-]{0,20}:\s*(?:n/?a|none|not\s+applicable)\b|"
+                                 r"^[\s-]*(?:sources?|foods?|rich|content|intake|in\s+(?:the\s+)?diet|dietary)\b", I)  # "vegan B12 sources"
 # A charge line ("J3420  Vit B12 cyanocobalamin up to 1000 mcg  x1") bills the drug; it does not chart it.
 _CHARGE_LINE = re.compile(r"\bJ\d{4}\b")
 # An order sent in the lines that follow ("Rx sent.", "Verbal order entered and read back.").
@@ -439,11 +459,13 @@ def _first_sentence_where(text: str, lo: int, hi: int, stops) -> int:
     return hi
 
 
-def _own_block_end(text: str, lo: int, hi: int, drug_word: re.Pattern[str] = _DRUG_WORD) -> int:
+def _own_block_end(text: str, lowered: str, lo: int, hi: int, drug_word: re.Pattern[str] = _DRUG_WORD) -> int:
     """End of the lines that belong to this mention: its block, up to a sentence naming a drug again
     (a template's "Dose:", "Site:", "Lot #:" lines, not the next event's)."""
     def names_drug(a: int, b: int) -> bool:
-        return any(not _NOT_THE_DRUG_AFTER.match(text, w.end()) for w in drug_word.finditer(text, a, b))
+        # a B12 drug again, or another medication ("Flu: Fluzone 0.5 mL IM R deltoid, lot UT8402")
+        return (any(not _NOT_THE_DRUG_AFTER.match(text, w.end()) for w in drug_word.finditer(text, a, b))
+                or bool(_OTHER_DRUG_BETWEEN.search(lowered, a, b)))
     return _first_sentence_where(text, lo, hi, names_drug)
 
 
@@ -658,7 +680,7 @@ def read_mention(text: str, m: Mention, lowered: str | None = None) -> Mention:
     site_in, lot_in, giver_in = _finders_once(text, lowered, m.end)
     # Attributes of this mention: its sentence first, then the rest of its block up to a sentence about
     # another B12 mention (that sentence's dose is its own).
-    for rng in ((s0, s1), (lo, max(s1, _own_block_end(text, s1, hi, _DRUG_NAME)))):
+    for rng in ((s0, s1), (lo, max(s1, _own_block_end(text, lowered, s1, hi, _DRUG_NAME)))):
         if "dose" not in a:
             d = _dose(lowered, rng[0], rng[1], m.end, near)
             # A concentration alone ("methylcobalamin 5 mg/mL") is the dose only when no volume follows.
@@ -687,7 +709,7 @@ def read_mention(text: str, m: Mention, lowered: str | None = None) -> Mention:
     if m.drug != "cyanocobalamin" and re.search(r"nascobal", text[m.start:m.end], I):
         a["route"] = "nasal"
     m.attrs = a
-    end = a["block_end"] = _own_block_end(text, s1, hi)  # read again by _status
+    end = a["block_end"] = _own_block_end(text, lowered, s1, hi)  # read again by _status
     a["documented_here"] = bool(site_in(s0, end) or lot_in(s0, end) or giver_in(s0, end))
     status = _status(text, m, lowered)
     # The visit's purpose ("Pt here for cyanocobalamin 1000 mcg IM.") is today's event: its status comes

@@ -19,7 +19,9 @@ _GAP_WORD = (
     r"previously|prior|initially|originally|then|which|and|last\s+(?:week|month|year)|"
     r"resulted|reported|shows?|showed|demonstrated|revealed|back|came|returned|noted|found|"
     r"(?P<qual>borderline|elevated|normal|low|high|(?:slightly|mildly|markedly|very)\s+(?:low|high|elevated))|"
-    r"(?:on\s+)?\d{1,2}/(?:19|20)\d\d\b|(?:on\s+)?\d{1,2}/\d{1,2}(?:/\d{2,4})?|(?:on\s+)?\d{4}-\d{2}-\d{2}|\([^()\n]{0,25}\)|[a-z]{3}\s+\d{4})"
+    r"(?:in\s+)?(?:19|20)\d\d(?![\d.,]|\s*(?:pg|ng|pmol|nmol|[uµμ]mol|mcmol|g/dl|fl)\b)|"  # "B12 found low 2023 (165)": a year, not the value
+    r"(?:says|said|reads|read|(?:had\s+|has\s+)?(?:fallen|fell|dropped|risen|rose|gone\s+(?:up|down)|come\s+up|increased|decreased|improved)(?:\s+(?:from|to))?)|"
+    r"(?:(?:on|from|dated)\s+)?\d{1,2}/(?:19|20)\d\d\b|(?:(?:on|from|dated)\s+)?\d{1,2}/\d{1,2}(?:/\d{2,4})?|(?:(?:on|from|dated)\s+)?\d{4}-\d{2}-\d{2}|\([^()\n]{0,25}\)|[a-z]{3}\s+\d{4})"
 )
 _VALUE = re.compile(
     r"(?P<gap>(?:[\s:=\-–—|.,…]*" + _GAP_WORD + r")*[\s:=\-–—|.,…]*"
@@ -40,9 +42,11 @@ _NOT_A_RESULT = re.compile(
 # 232-1245" is a reference range, not a flag.
 _FLAG = re.compile(
     r"[ \t|]*[\(\[]?\s*(?P<flag>LL|HH|L|H|low|high|abnormal(?:\s+(?:low|high))?|critical(?:ly)?\s+(?:low|high)|"
-    r"crit(?:ical)?|(?:normal|wnl|nl|N)(?!\s*(?:range|above|below|limits?|values?|is|[<>:=≤≥]|\d))|A|\*+|↓|↑)\s*[\)\]]?(?![a-z])",
+    r"crit(?:ical)?|(?:normal|wnl|nl|N)(?!\s*(?:range|above|below|limits?|values?|is|[<>:=≤≥]|\d))|A|\*+|↓|↑)\s*[\)\]]?(?![a-z]|-\s*(?:normal|nl))",
     re.I,
 )
+_FLAG_IN_WORDS = re.compile(r"[\s,]*(?:which\s+(?:the\s+lab\s+)?(?:flags?|flagged|is|was)\s+(?:as\s+)?|flagged\s+(?:as\s+)?)"
+                            r"(?P<flag>high|low|elevated|abnormal)\b", re.I)
 _UNIT_COLUMN = re.compile(r"[ \t]*\|[ \t]*(?P<unit>pg/ml|ng/l|pmol/l|nmol/l|[uµμ]mol/l|ng/ml|g/dl|g/l|fl)\b", re.I)
 _RANGE_FIRST = re.compile(r"\d[\d,.]*\s*[-–]\s*\d[\d,.]*\s*(?:pg/ml|ng/l|pmol/l|nmol/l|[uµμ]mol/l|ng/ml|g/dl|g/l|fl)?"
                           r"[ \t|]{2,}(?=(?P<value>[<>]?\s*\d))", re.I)
@@ -214,10 +218,15 @@ def read_numeric(test: str, text: str, pos: int, limit: int) -> LabReading | Non
     lo, hi = _PLAUSIBLE.get(test, (0, float("inf")))
     if value_std is None or not (lo <= value_std <= hi):
         return None
+    if flag_raw is None:
+        said = _FLAG_IN_WORDS.match(window, end)  # "1,890 pg/mL, which the lab flags as high"
+        if said:
+            flag_raw = said.group("flag")
     if flag_raw is None and m.group("qual"):
         flag_raw = {"elevated": "high", "borderline": None}.get(m.group("qual").split()[-1].lower(), m.group("qual").split()[-1])
     flag, interp = interpret(test, value_std, _flag_of(flag_raw), m.group("cmp"))
     return LabReading(value, unit, value_std, unit_std, flag, interp, ref, pos + end)
+
 
 
 def read_qualitative(text: str, start: int, pos: int, limit: int) -> LabReading | None:

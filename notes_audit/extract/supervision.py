@@ -107,9 +107,10 @@ def find_supervision(text: str, lowered: str, sentences: list[tuple[int, int]]) 
             named = [p for p in clause_people if p[2]]
             # "Dr. O out today, Dr. Lutz covering by phone": the one covering or supervising is the supervisor
             named.sort(key=lambda p: not _COVERING.match(text, p[1], min(c1, p[1] + 30)))
-            if len(named) > 1 and named[0][0] > c0:
-                # ... and where that one is comes from the words after their name, not the other's
-                own = presence_of(text, named[0][0], c1)
+            if len(named) > 1:
+                # ... and where that one is comes from the words after their name, up to the next person's
+                after = [p[0] for p in named[1:] if p[0] > named[0][0]]
+                own = presence_of(text, named[0][0], min(after) if after else c1)
                 presence = own if own != "unknown" else presence
             name, cred = (named[0][2], named[0][3]) if named else ((None, clause_people[0][3]) if clause_people else (None, None))
             key = (name.split()[-1].lower() if name else None, presence)

@@ -250,3 +250,15 @@ def test_unusable_gold_exits_2(tmp_path, make, needle, as_json):
     r = run("evaluate", "--gold", str(make(tmp_path)), *(["--json"] if as_json else []))
     assert r.returncode == 2 and needle in r.stderr and "Traceback" not in r.stderr
     assert r.stdout == ""
+
+
+# --- the development audit corpora keep their scores (regression guard; corpora/test stays held out) ---
+
+@pytest.mark.parametrize("corpus, min_accuracy, min_micro_f1", [
+    ("demo", 0.99, 0.99),
+    ("audit-dev", 0.98, 0.95),  # written blind by a second author; its unseen first score is in its README
+])
+def test_development_audit_corpora_keep_their_scores(corpus, min_accuracy, min_micro_f1):
+    d = json.loads(evaluate_path(Path(__file__).resolve().parents[2] / "corpora" / corpus, as_json=True))
+    assert d["verdict_accuracy"] >= min_accuracy
+    assert d["micro"]["f1"] >= min_micro_f1

@@ -571,3 +571,26 @@ def test_a_standing_order_form_gives_nothing(extractor):
     text = ("STANDING ORDER - NURSE-ADMINISTERED MEDICATION\nMedication: Cyanocobalamin injection 1000 mcg/mL\n"
             "Dose: 1000 mcg (1 mL)   Route: IM (deltoid)\nNursing instructions: administer only when a physician is present.")
     assert "given" not in {a.status for a in extractor.extract_text(text).administrations}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # another injectable's lot and site are not the B12 dose's
+    ("Pt here for flu shot + monthly B12.\nFlu: Fluzone High-Dose 0.5 mL IM R deltoid, lot UT8402. Tolerated.\n"
+     "B12: NOT given today - cyanocobalamin out of stock, rescheduled.", {("cyanocobalamin", "held")}),
+    # a past switch and how it went
+    ("Had welts with cyanocobalamin; switched to hydroxocobalamin in August, tolerated well.",
+     {("cyanocobalamin", "historical"), ("hydroxocobalamin", "historical")}),
+    ("She completed cyanocobalamin loading (1000 mcg IM weekly x4) in September.", {("cyanocobalamin", "historical")}),
+    # "if tolerated" is a condition; "sources given" is a handout
+    ("If tolerated: hydroxocobalamin 1000 mcg IM every 4 weeks.", set()),
+    ("Continue fortified foods; handout on vegan B12 sources given.", set()),
+])
+def test_other_injectables_switches_and_conditions(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+def test_given_by_me_is_the_author(extractor):
+    text = ("NEW PATIENT H&P - 08/19/2025 - T. Haddad, MD\nA/P: 1. Low B12. First dose cyanocobalamin 1000 mcg IM given by me "
+            "today, R deltoid. Then monthly (nurse schedule).")
+    (a,) = [a for a in extractor.extract_text(text).administrations if a.status == "given"]
+    assert (a.administered_by.name, a.administered_by.credential) == ("T. Haddad", "MD")

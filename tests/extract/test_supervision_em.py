@@ -264,3 +264,8 @@ _LETTERHEAD = "MAPLE GROVE FAMILY MEDICINE\n2210 Station Rd, Suite 4\nTel 555-21
 def test_letters_and_chart_reviews_are_not_visits(text, expected):
     from notes_audit.extract.em import is_non_visit
     assert is_non_visit(text.lower()) is not expected
+
+
+def test_an_aside_about_another_physician_is_not_the_supervisors_whereabouts(extractor):
+    text = _INJECTION + "Supervising: Dr. Haddad in office (Dr. Raman, PCP, out on leave this week)."
+    assert {(s.name.split()[-1], s.presence) for s in extractor.extract_text(text).supervision} == {("Haddad", "in_office")}

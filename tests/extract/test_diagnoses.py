@@ -297,3 +297,17 @@ def test_tiredness_written_plainly_is_fatigue(extractor, text):
 ])
 def test_doubt_tests_and_other_people(extractor, text, expected):
     assert {(d.concept, d.status) for d in extractor.extract_text(text).diagnoses} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a relative who reports is not the one who has it
+    ("ROS: denies numbness/tingling, +fatigue per daughter.", {("neuropathy", "negated"), ("fatigue", "affirmed")}),
+    ("Four months of fatigue; his daughter has noticed he is unsteady.", {("fatigue", "affirmed")}),
+    # " + " joins findings: a history named before it stops there
+    ("A/P: autoimmune hx (hypothyroid, vitiligo) + macrocytic anemia + low B12 -- B12 deficiency anemia.",
+     {("macrocytic_anemia", "affirmed"), ("b12_deficiency", "affirmed"), ("b12_deficiency_anemia", "affirmed")}),
+    # "no clinical signs of" denies
+    ("No clinical signs of subacute combined degeneration (proprioception intact).", {("subacute_combined_degeneration", "negated")}),
+])
+def test_reporters_joined_findings_and_signs(extractor, text, expected):
+    assert {(d.concept, d.status) for d in extractor.extract_text(text).diagnoses} == expected

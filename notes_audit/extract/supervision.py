@@ -175,10 +175,11 @@ def author_supervision(text: str, lowered: str) -> Supervision | None:
     a = _AUTHOR.search(text)
     spans = [(a.start("who") if a.group("who") else a.start("who2"), a.end())] if a else []
     # An attestation signs its own paragraph ("I was present ... -- Thomas Albright, MD"): the signer after
-    # the words first, then a name before them; else the practitioner named in the note's heading.
+    # the words first, then a name before them; else the note's signature, else its heading.
     para_start = text.rfind("\n\n", 0, m.start()) + 1
     para_end = text.find("\n\n", m.end())
     spans[:0] = [(m.end(), len(text) if para_end == -1 else para_end), (para_start, m.start())]
+    spans.append((max(0, len(text) - 300), len(text)))  # the signature ("-- Nadia Ferrante, MD")
     spans.append((0, min(len(text), 400)))
     for lo, hi in spans:
         people = [p for p in find_people(text, lo, hi) if p[3] in PROVIDER_CREDENTIALS and p[2]

@@ -269,3 +269,10 @@ def test_letters_and_chart_reviews_are_not_visits(text, expected):
 def test_an_aside_about_another_physician_is_not_the_supervisors_whereabouts(extractor):
     text = _INJECTION + "Supervising: Dr. Haddad in office (Dr. Raman, PCP, out on leave this week)."
     assert {(s.name.split()[-1], s.presence) for s in extractor.extract_text(text).supervision} == {("Haddad", "in_office")}
+
+
+def test_an_attestation_is_signed_by_the_notes_signer_not_a_doctor_named_in_the_history(extractor):
+    text = ("S: 39M w/ Crohn's disease, follows w/ GI (Dr. Hartwell). Here for f/u depression and B12.\n\n"
+            "A/P: 2. B12 deficiency -- cyanocobalamin 1000 mcg IM given today L deltoid by Devon Marsh, MA; "
+            "I was present in the clinic.\n\n-- Nadia Ferrante, MD  11/12/2024")
+    assert {(s.name, s.presence) for s in extractor.extract_text(text).supervision} == {("Nadia Ferrante", "in_office")}

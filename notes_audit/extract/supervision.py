@@ -179,7 +179,8 @@ def author_supervision(text: str, lowered: str) -> Supervision | None:
     para_start = text.rfind("\n\n", 0, m.start()) + 1
     para_end = text.find("\n\n", m.end())
     spans[:0] = [(m.end(), len(text) if para_end == -1 else para_end), (para_start, m.start())]
-    spans.append((max(0, len(text) - 300), len(text)))  # the signature ("-- Nadia Ferrante, MD")
+    if para_end != -1:  # the signature below the attestation's paragraph ("-- Nadia Ferrante, MD")
+        spans.append((para_end, min(len(text), para_end + 300)))
     spans.append((0, min(len(text), 400)))
     for lo, hi in spans:
         people = [p for p in find_people(text, lo, hi) if p[3] in PROVIDER_CREDENTIALS and p[2]

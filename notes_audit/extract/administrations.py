@@ -75,7 +75,7 @@ _SENT_TO_PHARMACY = (r"\b(?:sent|e-?sent|called\s+in|faxed)\b[^.\n]{0,130}?\b(?:
 # Status cues, strongest first within a tier. Lookbehinds come after the leading \b, so that the
 # alternatives share it: the regex engine then tests it once per position, not once per alternative.
 _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
-    ("declined", re.compile(r"\b(?:pt|patient|she|he)\s+(?:deferred|postponed|wants?\s+to\s+wait|chose\s+to\s+wait)|\bdeclin\w*|\brefus\w*|\bdid\s+not\s+want|\bdoes\s*n[o']t\s+want|\bopted\s+(?:out|not)|"
+    ("declined", re.compile(r"\b(?:pt|patient|she|he)\s+(?:deferred|postponed|wants?\s+to\s+wait|chose\s+to\s+wait)|\bdeclin\w*|\bdecl\b|\brefus\w*|\bdid\s+not\s+want|\bdoes\s*n[o']t\s+want|\bopted\s+(?:out|not)|"
                             r"\bdeferred\s+by\s+(?:patient|pt)|\bpatient\s+(?:elected|chose)\s+not|\bwishes\s+to\s+(?:hold|defer|skip)", I)),
     ("held", re.compile(r"\b(?<!pressure\s)held\b(?!\s+(?:pressure|for\s+\d+\s*(?:sec|min)))|\bhold(?:ing)?\b|\bnot\s+(?:given|administered|done)\b|"
                         r"\bno\s+(?:[\w-]+\s+){1,4}?(?:was\s+)?(?:drawn\s+up|given|administered)\b(?!\s*(?:by\b|:))|\bno[\s-]?show\b|"
@@ -83,7 +83,7 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                         r"\bout\s+of\s+(?:stock|cyanocobalamin|hydroxocobalamin|b-?12|the\s+(?:drug|medication|vials?))\b|"
                         r"\bdid\s*n[o']t\s+(?:arrive|show|come\s+in)\b|\bfailed\s+to\s+(?:arrive|show|keep)\b|\bno\s+(?:injection|b-?12|shot|dose|cyanocobalamin)\s+(?:was\s+)?(?:given|administered|today)|"
                         r"\bdefer(?:red)?\b(?!\s+(?:to|per)\s+(?:the\s+)?(?:pcp|primary|provider|physician|dr\b|doctor|specialist|gi\b|her\b|his\b|their\b|neuro\w*|hem\w*|onc\w*|card\w*|endo\w*|judg\w*|discretion))|\bpostponed?\b|\bskip(?:ped)?\b|\bwithheld\b|\bwill\s+not\s+(?:give|administer)|"
-                        r"\bdid\s+not\s+(?:give|receive|administer|get)|\bwas\s+not\s+(?:given|administered)|\bnot\s+today\b|\bcancel+ed\b", I)),
+                        r"\bdid\s+not\s+(?:give|receive|administer|get)|\bwas\s+not\s+(?:given|administered)|\bnot\s+today\b|\bcancel+ed\b|(?-i:\bNG\s+today\b)", I)),
     ("historical", re.compile(r"\b(?:stop|stopped|discontinue[ds]?|d/c|dc'?d)\s+(?:(?:the|her|his|otc|oral|sl|sublingual|im|nasal|po|daily|monthly|weekly|vitamin|vit\.?)\s+){0,3}(?=\S*(?:cobal|b-?12))|\blast\s+(?:[\w-]+\s+){0,2}?(?:injections?|inj|doses?|shots?|b-?12(?!\s*(?:levels?|labs?|values?|results?|\d))|given|received|administered|admin(?:istration)?)\b|\bpreviously\b|\b(?:has|have|'ve|had|ive)\s+been\s+(?:receiving|getting|on|taking|doing)|\b(?:completed|finished|received|had|got|switched|changed|started|began)\b[^.;\n]{0,60}?\bin\s+(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december)\b|\bafter\s+(?:finishing|completing|completion\s+of)\b|"
                               r"\bhad\s+been\b|\bin\s+the\s+past\b|\bused\s+to\b|\bat\s+(?:an?\s+)?(?:another|outside|other|different)\s+(?:clinic|office|facility|provider|practice)|"
                               r"\bago\b|\bprior\s+(?:injection|dose|shot)s?|\bafter\s+(?:(?:a|an|the|her|his|last|recent|prior)\s+)?(?:[\w-]+\s+)?\S*(?:cobal\w*|b-?12)\W{0,2}\s+(?:shots?|injections?|inj)\b|\bat\s+(?:a|an|the|her|his)\s+(?:med(?:ical)?\s*spa|spa|pharmacy|urgent\s+care|walk-?in|minute\s*clinic|wellness\s+\w+|drip\s+bar|iv\s+bar)\b|\breceived\s+(?:on\s+)?\d{1,2}/\d{1,2}\b|\bby\s+(?:the\s+)?(?:home\s+health|hh\s+nurse|visiting\s+nurse|pharmacist)|\b(?<!filled\s)(?<!bought\s)(?<!purchased\s)(?<!picked\sup\s)at\s+(?:the\s+|a\s+|her\s+|his\s+)?(?:pharmacy|walgreens|cvs|rite\s*aid|walmart|costco|kroger|publix|drugstore)\b|\bwas\s+on\b(?!\s+(?:site|the\s+(?:unit|floor|premises)|premises|call|duty))|\bhistory\s+of\b|\bh/o\b|\bsince\s+(?:(?:19|20)\d\d|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b|(?:january|february|march|april|june|july|august|september|october|november|december)\b)|\bgets\s+(?:her|his|their|(?:vitamin\s+|vit\.?\s*)?b-?12|\w*cobalamin|monthly|weekly|it)|"
@@ -161,7 +161,7 @@ _DRUG_CONTEXT = re.compile(
     r"declined|refused|held|hold|holding|tablets?|tabs?|sublingual|nasal\s+spray|lozenge|\d+\s*(?:mcg|µg|ug|mg)\b|"
     r"next|due|monthly|weekly|lifelong|maintenance|supplement\w*|replacement|repletion|therapy|treatment|regimen|"
     r"receiv\w*|taking|takes|on\s+(?:lifelong|monthly|weekly|daily|oral|sl)|rtc|return\s+(?:in|for)|"
-    r"delt(?:oid)?|glute\w*|tol(?:erated|\.)?\s+(?:well|it|w/o))", I)
+    r"delt(?:oid)?|glute\w*|tol(?:erated|\.)?\s+(?:well|it|w/o)|today)", I)
 _PLAN_SECTIONS = {"plan", "assessment_plan", "orders"}
 LIST_SECTIONS = {"medications"}  # one entry per line (and its indented sig lines)
 _HISTORY_SECTIONS = {"medications", "past_medical_history", "past_surgical_history", "allergies", "social_history",

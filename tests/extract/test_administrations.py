@@ -594,3 +594,13 @@ def test_given_by_me_is_the_author(extractor):
             "today, R deltoid. Then monthly (nurse schedule).")
     (a,) = [a for a in extractor.extract_text(text).administrations if a.status == "given"]
     assert (a.administered_by.name, a.administered_by.credential) == ("T. Haddad", "MD")
+
+
+@pytest.mark.parametrize("text, expected", [
+    # terse notes: "decl", "NG today" (not given), a bare "B12 today" is the visit's dose
+    ("B12 inj - pt decl today, says copay too high.", {("b12_unspecified", "declined")}),
+    ("3/12 1645 B12 NG today - no nursing staff after 1630 to give inj.", {("b12_unspecified", "held")}),
+    ("No B12 today - pt c/o N/V/D since yest, T 100.9. Held per protocol.", {("b12_unspecified", "held")}),
+])
+def test_terse_outcomes(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected

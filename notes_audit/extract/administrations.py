@@ -48,7 +48,8 @@ _ROUTE_PATTERNS = [
                     r"\b(?:under|beneath)\s+the\s+skin\b")),
     ("IV", _lowered(r"\bi\.?v\.?(?![a-z])|intravenous(?:ly)?")),
     ("SL", _lowered(r"\bs\.?l\.?(?![a-z])|sublingual(?:ly)?|\bsubl\b|under\s+(?:the|your|her|his)\s+tongue")),
-    ("nasal", _lowered(r"\b(?:intra)?nasal(?:ly)?\b|nasal\s+spray|nascobal|\b(?:in|into)\s+(?:one|each|the|a|alternating)\s+nostrils?\b")),
+    ("nasal", _lowered(r"\b(?:intra)?nasal(?:ly)?\b(?!\s+(?:congestion|discharge|drainage|polyps?|mucosa|septum|swabs?|cannula|flaring|"
+                       r"obstruction|saline|irrigation|steroids?|passages?|turbinates?|bridge|fracture|sinus\w*))|nasal\s+spray|nascobal|\b(?:in|into)\s+(?:one|each|the|a|alternating)\s+nostrils?\b")),
     ("PO", _lowered(r"\bp\.?o\.?(?![a-z])|\bby\s+mouth\b|\boral(?:ly)?\b")),
 ]
 # A tablet or gummy is swallowed unless the note says otherwise ("SUBL tablet, place under the tongue").
@@ -203,10 +204,16 @@ _SYNONYM_BEFORE = re.compile(r"(?:vitamin\s+|vit\.?\s*)?b-?12\s*(?:\(|(?:\s+(?:s
 _NOT_THE_VISITS_INJECTION = re.compile(r"\b(?:re-?schedul\w*|cancel\w*|refills?|questions?\s+(?:about|re:?|regarding))\s+(?:(?:her|his|the|a|an|monthly|next)\s+)*$", I)
 
 
+# "Pt's daughter brought in pt's own cyanocobalamin (1000 mcg/mL)": the drug brought for today's injection
+_BROUGHT_OWN = re.compile(r"\bbr(?:ought|ings?)\s+(?:in\s+)?(?:(?:her|his|their|pt'?s|patient'?s|the)\s+)?own\s+(?:[\w-]+\s+){0,3}\(?$", I)
+
+
 def is_visit_reason(text: str, m: "Mention") -> bool:
     before = text[max(0, m.start - 75):m.start]
     if _NOT_THE_VISITS_INJECTION.search(before):
         return False  # "Reason: reschedule B12 inj" is a call about a visit to come
+    if _BROUGHT_OWN.search(before):
+        return True
     synonym = _SYNONYM_BEFORE.search(before)
     return bool(_VISIT_REASON.search(before[:synonym.start()] if synonym else before))
 
@@ -366,8 +373,9 @@ def _auxiliary_in(text: str, lo: int, hi: int) -> Person | None:
     return None
 
 
+_ORDER_MADE_AFTER = re.compile(r"\s+(?:was\s+|is\s+)?(?:written|signed|entered|placed|renewed|sent|given)\b")  # "standing order written for B12"
 _EXISTING_ORDER = re.compile(r"\b(?:per|as|under)\s+(?:(?:a|the|his|her|an|dr\.?|md|np|pa|[a-z]+'s|standing|active|existing|current|"
-                             r"physician|provider|doctor|md's|written|signed|protocol)\s+){0,3}$")
+                             r"physician|provider|doctor|md's|written|signed|protocol)\s+){0,3}$|(?<!new\s)\bstanding\s+$")
 
 
 def cues_in(text: str, lo: int, hi: int, lowered: str) -> set[str]:
@@ -378,7 +386,8 @@ def cues_in(text: str, lo: int, hi: int, lowered: str) -> set[str]:
         lowered_rx = _STATUS_CUES_LOWERED[status]
         matches = lowered_rx.finditer(lowered, lo, hi) if lowered_rx is not None else rx.finditer(text, lo, hi)
         for m in matches:
-            if status == "ordered" and _EXISTING_ORDER.search(lowered, max(lo, m.start() - 40), m.start()):
+            if (status == "ordered" and _EXISTING_ORDER.search(lowered, max(lo, m.start() - 40), m.start())
+                    and not _ORDER_MADE_AFTER.match(lowered, m.end())):
                 continue  # "per standing order", "as ordered": the authority for a dose, not a new order
             if not _UNCHECKED.search(text, max(lo, m.start() - 24), m.start()):
                 out.add(status)
@@ -480,6 +489,15 @@ def _status_block_end(text: str, lowered: str, lo: int, hi: int) -> int:
         _OTHER_DRUG_BETWEEN.search(lowered, a, b) and not _DRUG_WORD.search(text, a, b)))
 
 
+_CONDITION_OR_RESULT_AFTER = re.compile(r"\w*\s*(?:deficiency|def\b|malabsorption|levels?\b|anemia|"
+                                        r"[:=]?\s*[<>]?\s*\d[\d,.]*\s*(?:pg/ml|pmol/l|ng/l)\b)", I)
+
+
+def _names_b12_drug(text: str, lo: int, hi: int) -> bool:
+    """A B12 drug named in text[lo:hi], not a condition or a result ("Dx: B12 deficiency - serum B12 96 pmol/L")."""
+    return any(not _CONDITION_OR_RESULT_AFTER.match(text, w.end()) for w in _DRUG_NAME.finditer(text, lo, hi))
+
+
 def _given_follows(text: str, lo: int, hi: int, lowered: str, max_sentences: int = 2) -> bool:
     """Does one of the next sentences report this administration ("Given 1.5 mL IM L deltoid.")?
     It must say given and how (route, site or amount); a sentence naming a drug again is that
@@ -489,7 +507,7 @@ def _given_follows(text: str, lo: int, hi: int, lowered: str, max_sentences: int
         end = brk.start() if brk else hi
         if end > pos:
             seen += 1
-            if seen > max_sentences or _DRUG_NAME.search(text, pos, end) or _OTHER_DRUG_BETWEEN.search(lowered, pos, end):
+            if seen > max_sentences or _names_b12_drug(text, pos, end) or _OTHER_DRUG_BETWEEN.search(lowered, pos, end):
                 return False  # another B12 mention's event, or another medication's ("Vaccines: Tdap given IM")
             cues = cues_in(text, pos, end, lowered)
             if cues & {"declined", "held"}:

@@ -194,6 +194,13 @@ def _name_the_unnamed(text: str, found: list) -> list:
             for s in found]
 
 
+def _lab(test: str, reading, status: str, text: str, start: int, sent: tuple[int, int]) -> Lab:
+    return Lab(test=test, value=_number(reading.value), unit=reading.unit, value_std=_number(reading.value_std),
+               unit_std=reading.unit_std, flag=reading.flag, interpretation=reading.interpretation, status=status,
+               span=(start, reading.end), text=text[start:reading.end], reference_range=reading.reference_range,
+               date=find_date(text, sent[0], sent[1]))
+
+
 def _number(v: float | None) -> float | int | None:
     if v is None:
         return None
@@ -267,6 +274,11 @@ class EvidenceBuilder:
                     status = "affirmed"
                 ev.diagnoses.append(Diagnosis(t.value, _specific_icd10(t.value, text[t.start:t.end]), status,
                                               section_at(t.start), (t.start, t.end), text[t.start:t.end]))
+                if t.value in ("b12_deficiency", "b12_deficiency_anemia"):
+                    # "B12 deficiency (last level 168 pg/mL, 3/2025)": the result behind the diagnosis
+                    reading = read_numeric("b12", text, t.end, min(sent[1], t.end + 50))
+                    if reading is not None and reading.unit is not None:
+                        ev.labs.append(_lab("b12", reading, assertion(t, True), text, t.start, sent))
                 continue
             if t.kind in ("LAB", "B12"):
                 test = "b12" if t.kind == "B12" else t.value
@@ -284,12 +296,7 @@ class EvidenceBuilder:
                 if status == "hypothetical":
                     continue  # "hold if B12 > 1,000": a threshold in a rule, not a result
                 if reading is not None:
-                    ev.labs.append(Lab(
-                        test=test, value=_number(reading.value), unit=reading.unit,
-                        value_std=_number(reading.value_std), unit_std=reading.unit_std, flag=reading.flag,
-                        interpretation=reading.interpretation, status=status, span=(t.start, reading.end),
-                        text=text[t.start:reading.end], reference_range=reading.reference_range,
-                        date=find_date(text, sent[0], sent[1])))
+                    ev.labs.append(_lab(test, reading, status, text, t.start, sent))
                     continue
                 if t.kind == "LAB" or not adm.is_drug_context(text, t.start, t.end, sent):
                     continue

@@ -20,6 +20,7 @@ _GAP_WORD = (
     r"resulted|reported|shows?|showed|demonstrated|revealed|back|came|returned|noted|found|"
     r"(?P<qual>borderline|elevated|normal|low|high|(?:slightly|mildly|markedly|very)\s+(?:low|high|elevated))|"
     r"(?:in\s+)?(?:19|20)\d\d(?![\d.,]|\s*(?:pg|ng|pmol|nmol|[uµμ]mol|mcmol|g/dl|fl)\b)|"  # "B12 found low 2023 (165)": a year, not the value
+    r"\(?\s*(?:last|latest|most\s+recent|recent)\b|"
     r"(?:says|said|reads|read|(?:had\s+|has\s+)?(?:fallen|fell|dropped|risen|rose|gone\s+(?:up|down)|come\s+up|increased|decreased|improved)(?:\s+(?:from|to))?)|"
     r"(?:(?:on|from|dated)\s+)?\d{1,2}/(?:19|20)\d\d\b|(?:(?:on|from|dated)\s+)?\d{1,2}/\d{1,2}(?:/\d{2,4})?|(?:(?:on|from|dated)\s+)?\d{4}-\d{2}-\d{2}|\([^()\n]{0,25}\)|[a-z]{3}\s+\d{4})"
 )
@@ -28,7 +29,7 @@ _VALUE = re.compile(
     # "low B12 (162 pg/mL, 1/2025)": an opening bracket only before a number with a lab unit
     r"(?:\(\s*(?=\d[\d.,]*\s*(?:pg|ng|pmol|nmol|[uµμ]mol|mcmol|g/dl|fl)))?)"
     r"(?P<cmp><=|>=|≤|≥|<|>|less\s+than|greater\s+than|under|above|below)?\s*"
-    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"
+    r"(?<![\d/])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"  # not the tail of a date ("4/2025")
     r"(?:\s*(?P<unit>pg/ml|ng/l|pmol/l|nmol/l|[uµμ]mol/l|mcmol/l|micromol/l|ng/ml|[uµμ]g/l|mcg/l|g/dl|g/l|fl|femtoliters?)\b)?",
     re.I,
 )

@@ -604,3 +604,21 @@ def test_given_by_me_is_the_author(extractor):
 ])
 def test_terse_outcomes(extractor, text, expected):
     assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a standing order named as the authority, then the dose
+    ("12/16/25 Standing order B12: cyanocobalamin 1000mcg IM L deltoid. Tolerated. Dr. Abernathy on site.",
+     {("cyanocobalamin", "given")}),
+    # the patient's own drug brought today is the visit's injection, reported lines below
+    ("Pt's daughter brought in pt's own cyanocobalamin (1000 mcg/mL).\nDx: B12 deficiency - serum B12 96 pmol/L (L) on 10/28.\n"
+     "1000 mcg IM given R deltoid. Dr. Feldstein in office.", {("cyanocobalamin", "given")}),
+])
+def test_standing_orders_and_brought_drugs(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+def test_nasal_congestion_is_not_the_route(extractor):
+    text = ("CC: cough/congestion 10 days + B12 due\nHPI: nasal congestion, facial pressure x 10 days.\n"
+            "A/P: Pernicious anemia - monthly B12 by nurse today.")
+    assert {a.route for a in extractor.extract_text(text).administrations} == {None}

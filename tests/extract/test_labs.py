@@ -177,3 +177,13 @@ def test_a_result_beside_a_negative_antibody_is_not_negated(extractor):
 def test_lab_phrasings_table(extractor, text, test, value, interpretation):
     got = {(l.test, l.value, l.interpretation) for l in extractor.extract_text(text).labs}
     assert (test, value, interpretation) in got, got
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the result behind a diagnosis, in brackets
+    ("B12 deficiency (last level 168 pg/mL, 3/2025). Cyanocobalamin given.", [("b12", 168, "deficient")]),
+    # a date's tail is no value
+    ("B12 deficiency found 4/2025 (B12 was previously 165 pg/mL).", [("b12", 165, "deficient")]),
+])
+def test_results_behind_diagnoses(extractor, text, expected):
+    assert [(l.test, l.value, l.interpretation) for l in extractor.extract_text(text).labs] == expected

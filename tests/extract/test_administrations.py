@@ -622,3 +622,11 @@ def test_nasal_congestion_is_not_the_route(extractor):
     text = ("CC: cough/congestion 10 days + B12 due\nHPI: nasal congestion, facial pressure x 10 days.\n"
             "A/P: Pernicious anemia - monthly B12 by nurse today.")
     assert {a.route for a in extractor.extract_text(text).administrations} == {None}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Given 16 yrs of metformin, reasonable to supplement: start cyanocobalamin 1000 mcg PO daily.", {("cyanocobalamin", "ordered")}),
+    ("Last visit: BP controlled, A1c 7.4, B12 1000 mcg IM given 10/03 by MA.", {("b12_unspecified", "historical")}),
+])
+def test_durations_and_copied_last_visits(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected

@@ -168,37 +168,51 @@ def find_rows(text: str, lowered: str, default_year: int | None) -> list[list[Ro
         elif run:
             gap += 1
             if gap > _GAP_LINES or not text[pos:end].strip():
-                if len(run) >= _ROW_MIN:
+                if _is_grid(text, run):
                     grids.append(run)
                 run, gap = [], 0
         if nl == -1:
             break
         pos = nl + 1
-    if len(run) >= _ROW_MIN:
+    if _is_grid(text, run):
         grids.append(run)
     return grids
 
 
+def _is_grid(text: str, run: list[Row]) -> bool:
+    """Two dated rows or more; or one table row that starts with its outcome or date and names no drug
+    ("Given  04/03/25 1022  1,000 mcg  Left Deltoid  KL" under its order), which counts only when its date
+    is the visit's (see _grid_mentions). A dated sentence ("12/30/25 nurse visit. B12 1000 mcg given") is none."""
+    if len(run) >= _ROW_MIN:
+        return True
+    row = run[0] if len(run) == 1 else None
+    return bool(row and row.explicit and row.action == "given" and _ROW_LEAD.match(text, row.start, row.end)
+                and not adm._DRUG_WORD.search(text, row.start, row.end))
+
+
+_ROW_LEAD = re.compile(r"[ \t|]*(?:given|administered|done|completed|\d{1,2}/\d{1,2})\b", I)
+
+
 def _grid_drug(text: str, lowered: str, grid: list[Row], mentions: list[adm.Mention]
-               ) -> tuple[str | None, list[adm.Mention]]:
-    """The drug a grid charts and the mention above it that heads it: named in one of its rows, else
-    the last B12 mention shortly above it with no other medication named between."""
+               ) -> tuple[str | None, list[adm.Mention], adm.Mention | None]:
+    """The drug a grid charts, the mention above it that heads it (named in one of its rows, else the
+    last B12 mention shortly above it with no other medication named between), and that mention."""
     inside = [m for m in mentions if grid[0].start <= m.start < grid[-1].end]
     if inside:
         named = [m.drug for m in inside if m.drug != "b12_unspecified"]
-        return (named[0] if named else inside[0].drug), []
+        return (named[0] if named else inside[0].drug), [], None
     above = [m for m in mentions if grid[0].start - _DRUG_REACH <= m.start < grid[0].start]
     if not above:
-        return None, []
+        return None, [], None
     last = above[-1]
     if adm.other_drug_named(lowered, last.end, grid[0].start):
-        return None, []
+        return None, [], None
     lo, hi = _line(text, last.start)
     # Only a drug line just over the grid (its title, the order) heads it; a dose charted further up
     # ("B12 1000 mcg IM L deltoid - JR RN" above a log of earlier doses) is an event of its own.
     heading = [m for m in above if lo <= m.start < hi] if text.count("\n", hi, grid[0].start) <= 3 else []
     named = [m.drug for m in heading if m.drug != "b12_unspecified"]
-    return (named[0] if named else last.drug), heading
+    return (named[0] if named else last.drug), heading, last
 
 
 def _line(text: str, pos: int) -> tuple[int, int]:
@@ -311,12 +325,14 @@ def _grid_mentions(text: str, lowered: str, mentions: list[adm.Mention], today: 
         return mentions
     out = list(mentions)
     for grid in grids:
-        drug, heading = _grid_drug(text, lowered, grid, mentions)
+        drug, heading, source = _grid_drug(text, lowered, grid, mentions)
         if drug is None:
             continue
+        day = today if today is not None else _grid_day(text, grid)
+        if len(grid) == 1 and (today is None or grid[0].day != today):
+            continue  # one charted row counts only on the visit's own date
         for head in heading:
             _unhead(text, lowered, head)
-        day = today if today is not None else _grid_day(text, grid)
         for row in grid:
             status = _row_status(row, day)
             inside = [m for m in out if row.start <= m.start < row.end]
@@ -328,7 +344,14 @@ def _grid_mentions(text: str, lowered: str, mentions: list[adm.Mention], today: 
                     m.attrs["status"] = status
             if inside or status is None:
                 continue
-            out.append(_row_mention(text, lowered, row, drug, status))
+            m = _row_mention(text, lowered, row, drug, status)
+            if source is not None and source.attrs.get("status") in (None, "ordered", "planned"):
+                # "cyanocobalamin injection 1,000 mcg / Route: Intramuscular" over "Given 04/03/25 1022 Left Deltoid":
+                # the order line says what the row does not
+                for key in ("dose", "route"):
+                    if m.attrs.get(key) is None and source.attrs.get(key) is not None:
+                        m.attrs[key] = source.attrs[key]
+            out.append(m)
     return out
 
 

@@ -83,3 +83,18 @@ def test_signature_lines_are_no_grid(extractor):
             " Electronically signed by: Tonya Briggs, LPN   07/22/2024 10:14 AM\n"
             " Reviewed by: Hassan Malik, MD                 07/22/2024 12:40 PM\n")
     assert "given" not in {a.status for a in extractor.extract_text(text).administrations}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # one charted row under its order, dated the visit's day: today's dose, with the order's route
+    ("Medication Administration Report\nEncounter: 04/03/2025 Nurse Only\n\ncyanocobalamin (VITAMIN B-12) injection 1,000 mcg\n"
+     "  Ordered Dose: 1,000 mcg      Route: Intramuscular      Freq: Once\n\n"
+     "  Action      Date/Time          Dose         Site              User\n"
+     "  Given       04/03/25 1022      1,000 mcg    Left Deltoid      KL\n",
+     {("cyanocobalamin", "given", 1000, "IM")}),
+    # a dated sentence is no table row
+    ("12/30/25 11:20 nurse only visit. Vit B12 1000 mcg IM R deltoid given per standing order, tol well. RTC 1/27 for next.",
+     {("b12_unspecified", "given", 1000, "IM")}),
+])
+def test_a_single_charted_row(extractor, text, expected):
+    assert {(a.drug, a.status, a.dose_value, a.route) for a in extractor.extract_text(text).administrations} == expected

@@ -548,6 +548,7 @@ _TO_BE_GIVEN = re.compile(r"\b(?:to|will|shall|should)\s+be\s+(?:given|administe
 _INJECTION_WORD = re.compile(r"\binj(?:ection)?s?\b|\bshots?\b|\bdose\b", I)
 
 
+_GIVEN_SHORT = re.compile(r"[\s-]*(?:given|administered|done|completed)\s*(?:[.!;]|$)", I)
 _NOT_GIVEN_SHORT = re.compile(r"\bdid\s*n[o']t\s+give\b|\bnot\s+(?:given|administered)\b|\bheld\b|\bnot\s+due\b|\brefused\b|\bdeclined\b", I)
 _TABLE_ROW = re.compile(r"(?:[|\t][^|\t\n]*){3}")
 
@@ -560,7 +561,8 @@ def _injection_today(text: str, pos: int, lowered: str, reach: int = 1500) -> tu
         end = brk.start() if brk else min(len(text), pos + reach)
         about_it = _INJECTION_WORD.search(text, start, end) or (
             _ADMIN_VERB.search(text, start, end) and _says_how(text, start, end, lowered)) or (  # "Administered 1 mL IM L deltoid."
-            end - start <= 40 and _NOT_GIVEN_SHORT.search(text, start, end))  # "Not due. Did not give."
+            end - start <= 40 and (_NOT_GIVEN_SHORT.search(text, start, end)  # "Not due. Did not give."
+                                   or _GIVEN_SHORT.match(text, start, end)))  # "Given." under the procedure's heading
         if (end > start and about_it and not _DRUG_NAME.search(text, start, end)
                 and not _OTHER_DRUG_BETWEEN.search(lowered, start, end) and not _TABLE_ROW.search(text, start, end)):  # a table's header ("| Dose | Given by |") says nothing
             cues = cues_in(text, start, end, lowered)
@@ -733,7 +735,7 @@ def read_mention(text: str, m: Mention, lowered: str | None = None) -> Mention:
     status = _status(text, m, lowered)
     # The visit's purpose ("Pt here for cyanocobalamin 1000 mcg IM.") is today's event: its status comes
     # from what the note says happened, here or in the drug mentions of the day (see merge).
-    if status not in ("given", "declined", "held") and is_visit_reason(text, m):
+    if status == "visit_reason" or status not in ("given", "declined", "held") and is_visit_reason(text, m):
         status = "visit_reason"
         today = _injection_today(text, m.end, lowered)
         a["today"] = today[0] if today else None

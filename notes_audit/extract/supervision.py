@@ -110,7 +110,10 @@ def find_supervision(text: str, lowered: str, sentences: list[tuple[int, int]]) 
             if len(named) > 1:
                 # ... and where that one is comes from the words after their name, up to the next person's
                 after = [p[0] for p in named[1:] if p[0] > named[0][0]]
-                own = presence_of(text, named[0][0], min(after) if after else c1)
+                nxt = min(after) if after else c1
+                own = presence_of(text, named[0][0], nxt)
+                if own == "unknown" and not [p for p in named[1:] if p[0] < named[0][0]]:
+                    own = presence_of(text, c0, nxt)  # "Supervising provider on site: Dr. V (covering for Dr. G, who is out)"
                 presence = own if own != "unknown" else presence
             name, cred = (named[0][2], named[0][3]) if named else ((None, clause_people[0][3]) if clause_people else (None, None))
             key = (name.split()[-1].lower() if name else None, presence)

@@ -630,3 +630,11 @@ def test_nasal_congestion_is_not_the_route(extractor):
 ])
 def test_durations_and_copied_last_visits(extractor, text, expected):
     assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+def test_an_order_for_today_reported_by_a_bare_given(extractor):
+    text = ("ORDERS\n  cyanocobalamin (VITAMIN B-12) 1,000 mcg/mL injection - 1,000 mcg IM once today [standing order]\n"
+            "  Dx: vitamin B12 deficiency (E53.8)\n\nPROCEDURE - IM injection\n  Time: 09:15   Site: L deltoid\n"
+            "  Given. Pt tolerated, observed 15 min.\n  Performed by: S. Dhillon, CMA")
+    assert {(a.drug, a.status, a.dose_value, a.route) for a in extractor.extract_text(text).administrations} == {
+        ("cyanocobalamin", "given", 1000, "IM")}

@@ -276,3 +276,8 @@ def test_an_attestation_is_signed_by_the_notes_signer_not_a_doctor_named_in_the_
             "A/P: 2. B12 deficiency -- cyanocobalamin 1000 mcg IM given today L deltoid by Devon Marsh, MA; "
             "I was present in the clinic.\n\n-- Nadia Ferrante, MD  11/12/2024")
     assert {(s.name, s.presence) for s in extractor.extract_text(text).supervision} == {("Nadia Ferrante", "in_office")}
+
+
+def test_whereabouts_before_the_name_when_an_aside_follows(extractor):
+    text = _INJECTION + "Supervising provider on site: Dr. Priya Venkataraman (covering for Dr. Gallagher, who is out this week)."
+    assert {(s.name.split()[-1], s.presence) for s in extractor.extract_text(text).supervision} == {("Venkataraman", "in_office")}

@@ -84,12 +84,34 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                         r"\bout\s+of\s+(?:stock|cyanocobalamin|hydroxocobalamin|b-?12|the\s+(?:drug|medication|vials?))\b|"
                         r"\bdid\s*n[o']t\s+(?:arrive|show|come\s+in)\b|\bfailed\s+to\s+(?:arrive|show|keep)\b|\bno\s+(?:injection|b-?12|shot|dose|cyanocobalamin)\s+(?:was\s+)?(?:given|administered|today)|"
                         r"\bdefer(?:red)?\b(?!\s+(?:to|per)\s+(?:the\s+)?(?:pcp|primary|provider|physician|dr\b|doctor|specialist|gi\b|her\b|his\b|their\b|neuro\w*|hem\w*|onc\w*|card\w*|endo\w*|judg\w*|discretion))|\bpostponed?\b|\bskip(?:ped)?\b|\bwithheld\b|\bwill\s+not\s+(?:give|administer)|"
-                        r"\bdid\s+not\s+(?:give|receive|administer|get)|\bwas\s+not\s+(?:given|administered)|\bnot\s+today\b|\bcancel+ed\b|(?-i:\bNG\s+today\b)", I)),
-    ("historical", re.compile(r"\b(?:stop|stopped|discontinue[ds]?|d/c|dc'?d)\s+(?:(?:the|her|his|otc|oral|sl|sublingual|im|nasal|po|daily|monthly|weekly|vitamin|vit\.?)\s+){0,3}(?=\S*(?:cobal|b-?12))|\blast\s+(?:[\w-]+\s+){0,2}?(?:injections?|inj|doses?|shots?|b-?12(?!\s*(?:levels?|labs?|values?|results?|\d))|given|received|administered|admin(?:istration)?)\b|\bpreviously\b|\b(?:last|previous|prior)\s+(?:visit|encounter|nurse\s+visit)\s*:|\b(?:has|have|'ve|had|ive)\s+been\s+(?:receiving|getting|on|taking|doing)|\b(?:completed|finished|received|had|got|switched|changed|started|began)\b[^.;\n]{0,60}?\bin\s+(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december)\b|\bafter\s+(?:finishing|completing|completion\s+of)\b|"
-                              r"\bhad\s+been\b|\bin\s+the\s+past\b|\bused\s+to\b|\bat\s+(?:an?\s+)?(?:another|outside|other|different)\s+(?:clinic|office|facility|provider|practice)|"
-                              r"\bago\b|\bprior\s+(?:injection|dose|shot)s?|\bafter\s+(?:(?:a|an|the|her|his|last|recent|prior)\s+)?(?:[\w-]+\s+)?\S*(?:cobal\w*|b-?12)\W{0,2}\s+(?:shots?|injections?|inj)\b|\bat\s+(?:a|an|the|her|his)\s+(?:med(?:ical)?\s*spa|spa|pharmacy|urgent\s+care|walk-?in|minute\s*clinic|wellness\s+\w+|drip\s+bar|iv\s+bar)\b|\breceived\s+(?:on\s+)?\d{1,2}/\d{1,2}\b|\bby\s+(?:the\s+)?(?:home\s+health|hh\s+nurse|visiting\s+nurse|pharmacist)|\b(?<!filled\s)(?<!bought\s)(?<!purchased\s)(?<!picked\sup\s)at\s+(?:the\s+|a\s+|her\s+|his\s+)?(?:pharmacy|walgreens|cvs|rite\s*aid|walmart|costco|kroger|publix|drugstore)\b|\bwas\s+on\b(?!\s+(?:site|the\s+(?:unit|floor|premises)|premises|call|duty))|\bhistory\s+of\b|\bh/o\b|\bsince\s+(?:(?:19|20)\d\d|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b|(?:january|february|march|april|june|july|august|september|october|november|december)\b)|\bgets\s+(?:her|his|their|(?:vitamin\s+|vit\.?\s*)?b-?12|\w*cobalamin|monthly|weekly|it)|"
-                              r"\breceives\b|\breceiving\b|\brecv'?g\b|\bhas\s+had\b|"
-                              r"\b(?:through|thru)\s+(?:\d{1,2}/)?(?:19|20)?\d\d\b|\b\d{1,2}/(?:19|20)?\d\d\s*(?:-|–|to)\s*\d{1,2}/(?:19|20)?\d\d\b|\b(?:she|he|pt|patient|they)\s+(?:also\s+)?(?:started|began)\b|\b(?:started|began)\s+(?:on\s+)?[^.;\n]{0,40}?\b(?:(?:on\s+)?(?:\d{1,2}/\d{1,2}/(?:19|20)?\d\d|(?:19|20)\d\d-\d\d-\d\d)|on\s+\d{1,2}/\d{1,2}|(?<=started\s)(?:in\s+)?(?:19|20)\d\d)\b|\b(?:was|were|been)\s+started\b|\byesterday\b|\blast\s+(?:week|month)\b|\bself[-\s]?(?:administers?|injects?)\b|\bat\s+home\b|\bin\s+(?:19|20)\d\d\b|(?<!weeks\s)(?<!week\s)(?<!wks\s)(?<!monthly\s)(?<!weekly\s)(?<!daily\s)(?<!days\s)\bx\s*\d+\s*(?:yrs?|years?|months?|mos)\b|\bfor\s+(?:the\s+(?:past|last)\s+)?\d+\s+(?:years?|yrs)\b", I)),
+                        r"\bdid\s+not\s+(?:give|receive|administer|get)|\bwas\s+not\s+(?:given|administered)|\bnot\s+today\b|\bcancel+ed\b|\bng\s+today\b", I)),
+    # One leading \b for all alternatives (a position inside a word fails at once: 3x faster).
+    ("historical", re.compile(r"\b(?:"
+                              r"(?:stop|stopped|discontinue[ds]?|d/c|dc'?d)\s+(?:(?:the|her|his|otc|oral|sl|sublingual|im|nasal|po|daily|monthly|weekly|vitamin|vit\.?)\s+){0,3}(?=\S*(?:cobal|b-?12))|"
+                              r"last\s+(?:[\w-]+\s+){0,2}?(?:injections?|inj|doses?|shots?|b-?12(?!\s*(?:levels?|labs?|values?|results?|\d))|given|received|administered|admin(?:istration)?)\b|"
+                              r"previously\b|(?:last|previous|prior)\s+(?:visit|encounter|nurse\s+visit)\s*:|"
+                              r"(?:has|have|'ve|had|ive)\s+been\s+(?:receiving|getting|on|taking|doing)|"
+                              r"(?:completed|finished|received|had|got|switched|changed|started|began)\b[^.;\n]{0,60}?\bin\s+(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|september|october|november|december)\b|"
+                              r"after\s+(?:finishing|completing|completion\s+of)\b|had\s+been\b|in\s+the\s+past\b|used\s+to\b|"
+                              r"at\s+(?:an?\s+)?(?:another|outside|other|different)\s+(?:clinic|office|facility|provider|practice)|ago\b|"
+                              r"prior\s+(?:injection|dose|shot)s?|"
+                              r"after\s+(?:(?:a|an|the|her|his|last|recent|prior)\s+)?(?:[\w-]+\s+)?\S*(?:cobal\w*|b-?12)\W{0,2}\s+(?:shots?|injections?|inj)\b|"
+                              r"at\s+(?:a|an|the|her|his)\s+(?:med(?:ical)?\s*spa|spa|pharmacy|urgent\s+care|walk-?in|minute\s*clinic|wellness\s+\w+|drip\s+bar|iv\s+bar)\b|"
+                              r"received\s+(?:on\s+)?\d{1,2}/\d{1,2}\b|"
+                              r"by\s+(?:the\s+)?(?:home\s+health|hh\s+nurse|visiting\s+nurse|pharmacist)|"
+                              r"(?<!filled\s)(?<!bought\s)(?<!purchased\s)(?<!picked\sup\s)at\s+(?:the\s+|a\s+|her\s+|his\s+)?(?:pharmacy|walgreens|cvs|rite\s*aid|walmart|costco|kroger|publix|drugstore)\b|"
+                              r"was\s+on\b(?!\s+(?:site|the\s+(?:unit|floor|premises)|premises|call|duty))|history\s+of\b|h/o\b|"
+                              r"since\s+(?:(?:19|20)\d\d|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b|(?:january|february|march|april|june|july|august|september|october|november|december)\b)|"
+                              r"gets\s+(?:her|his|their|(?:vitamin\s+|vit\.?\s*)?b-?12|\w*cobalamin|monthly|weekly|it)|receives\b|"
+                              r"receiving\b|recv'?g\b|has\s+had\b|(?:through|thru)\s+(?:\d{1,2}/)?(?:19|20)?\d\d\b|"
+                              r"\d{1,2}/(?:19|20)?\d\d\s*(?:-|–|to)\s*\d{1,2}/(?:19|20)?\d\d\b|"
+                              r"(?:she|he|pt|patient|they)\s+(?:also\s+)?(?:started|began)\b|"
+                              r"(?:started|began)\s+(?:on\s+)?[^.;\n]{0,40}?\b(?:(?:on\s+)?(?:\d{1,2}/\d{1,2}/(?:19|20)?\d\d|(?:19|20)\d\d-\d\d-\d\d)|on\s+\d{1,2}/\d{1,2}|(?<=started\s)(?:in\s+)?(?:19|20)\d\d)\b|"
+                              r"(?:was|were|been)\s+started\b|yesterday\b|last\s+(?:week|month)\b|self[-\s]?(?:administers?|injects?)\b|"
+                              r"at\s+home\b|in\s+(?:19|20)\d\d\b|"
+                              r"(?<!weeks\s)(?<!week\s)(?<!wks\s)(?<!monthly\s)(?<!weekly\s)(?<!daily\s)(?<!days\s)x\s*\d+\s*(?:yrs?|years?|months?|mos)\b|"
+                              r"for\s+(?:the\s+(?:past|last)\s+)?\d+\s+(?:years?|yrs)\b"
+                              r")", I)),
     # Every word cue shares one leading \b; ticked boxes come last (☒ and [ cannot start a word, so no
     # word cue competes with them at any position).
     ("given", re.compile(r"\b(?:(?<!be\s)(?<!order\s)(?<!orders\s)(?<!rx\s)"

@@ -131,7 +131,7 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                          # "Given her pernicious anemia, ...": the preposition, not the verb
                          r"(?!\s+(?:her|his|their|the)\s+(?:[\w'-]+\s+){0,2}?(?:history|h/o|anemia|anaemia|deficiency|diagnosis|age|symptoms|"
                          r"condition|disease|gastritis|surgery|bypass|neuropathy|neurolog\w*|involvement|severity|degree|extent|intolerance|allerg\w+|risks?|levels?|labs?|results?|"
-                         r"findings|comorbidit\w+|absorption|malabsorption|frailty|dementia|preference|concerns?)\b)|(?<!self-)(?<!self\s)(?<!be\s)(?<!nurse\s)(?<!nurse-)administered\b|(?<!be\s)injected\b|gave\b(?!\s+(?:a\s+)?(?:verbal\s+|telephone\s+|phone\s+|new\s+)?(?:order|rx|prescription|instructions?))|"
+                         r"findings|comorbidit\w+|absorption|malabsorption|frailty|dementia|preference|concerns?)\b)|(?<!self-)(?<!self\s)(?<!be\s)(?<!nurse\s)(?<!nurse-)administered\b|(?<!be\s)injected\b|gave\b(?!\s+(?:a\s+)?(?:verbal\s+|telephone\s+|phone\s+|new\s+)?(?:order|rx|prescription|instructions?))(?!\s+(?:pt|patient|her|him|them)\s+(?:a\s+)?(?:sample|samples|bottle|supply|box|rx|prescription|handout|script))|"
                          r"(?<!has\s)(?<!have\s)(?<!had\s)received\s+(?:today|her|his|the|b-?12|\d+(?:\.\d+)?\s*(?:mcg|mg|ml|cc|µg|ug)\b|(?:(?:a|scheduled|monthly|weekly|routine|today'?s|vitamin)\s+){1,3}(?:b-?12|\w*cobalamin|inj\w*|shot|dose))|(?<!if\s)(?<!not\s)(?<!be\s)(?<!been\s)tolerated\b|tol(?:'d|\.)?\s+(?:well|it|inj\w*|procedure|w/o)\b|"
                          r"injection\s+(?:performed|completed|done)|"
                          r"admin(?:istered)?\s+(?:today|in\s+clinic)|given\s+today|was\s+injected|pt\s+received|patient\s+received|"
@@ -228,7 +228,8 @@ _NOT_THE_VISITS_INJECTION = re.compile(r"\b(?:re-?schedul\w*|cancel\w*|refills?|
 
 
 # "Pt's daughter brought in pt's own cyanocobalamin (1000 mcg/mL)": the drug brought for today's injection
-_BROUGHT_OWN = re.compile(r"\bbr(?:ought|ings?)\s+(?:in\s+)?(?:(?:her|his|their|pt'?s|patient'?s|the)\s+)?own\s+(?:[\w-]+\s+){0,3}\(?$", I)
+_BROUGHT_OWN = re.compile(r"\b(?:br(?:ought|ings?)\s+(?:in\s+)?|present(?:s|ed)?\s+(?:with|w/)\s*)(?:(?:her|his|their|pt'?s|patient'?s|the)\s+)?"
+                          r"own\s+(?:[\w-]+\s+){0,3}\(?$", I)
 
 
 def is_visit_reason(text: str, m: "Mention") -> bool:

@@ -638,3 +638,17 @@ def test_an_order_for_today_reported_by_a_bare_given(extractor):
             "  Given. Pt tolerated, observed 15 min.\n  Performed by: S. Dhillon, CMA")
     assert {(a.drug, a.status, a.dose_value, a.route) for a in extractor.extract_text(text).administrations} == {
         ("cyanocobalamin", "given", 1000, "IM")}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the patient presenting with her own vial is the visit's injection
+    ("Reason for visit: Vitamin B12 injection\nPt presents w/ own cyanocobalamin 1000mcg/mL vial from her PCP's Rx, requests "
+     "administration.\nAdministered 1 mL IM right deltoid.", {("cyanocobalamin", "given")}),
+])
+def test_presenting_with_her_own_vial(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+def test_a_sample_bottle_handed_over_is_no_dose_given(extractor):
+    text = "Pt declined shot. Gave pt sample bottle cyanocobalamin 1000 mcg tabs, take 2 tabs PO daily."
+    assert "given" not in {a.status for a in extractor.extract_text(text).administrations}

@@ -227,6 +227,8 @@ _SYNONYM_BEFORE = re.compile(r"(?:vitamin\s+|vit\.?\s*)?b-?12\s*(?:\(|(?:\s+(?:s
 _NOT_THE_VISITS_INJECTION = re.compile(r"\b(?:re-?schedul\w*|cancel\w*|refills?|questions?\s+(?:about|re:?|regarding))\s+(?:(?:her|his|the|a|an|monthly|next)\s+)*$", I)
 
 
+_ONE_TIME_IN_CLINIC = re.compile(r"\b(?:once|x\s*1|one\s+time|stat)\b[^.\n]{0,40}?\b(?:in\s+(?:clinic|office)|now|today)\b|"
+                                 r"\b(?:in\s+(?:clinic|office)|now|today)\b[^.\n]{0,20}?\b(?:once|x\s*1)\b", I)
 # "Pt's daughter brought in pt's own cyanocobalamin (1000 mcg/mL)": the drug brought for today's injection
 _BROUGHT_OWN = re.compile(r"\b(?:br(?:ought|ings?)\s+(?:in\s+)?|present(?:s|ed)?\s+(?:with|w/)\s*)(?:(?:her|his|their|pt'?s|patient'?s|the)\s+)?"
                           r"own\s+(?:[\w-]+\s+){0,3}\(?$", I)
@@ -437,13 +439,14 @@ _ADVISORY = re.compile(r"\brecommend\w*|\badvis\w+|\bsuggest\w*|\bencourag\w+|\b
 
 
 _FUTURE_OR_PAST = re.compile(r"\bnext\b|\bwill\b|\bdue\b|\bschedul\w*|\blast\b|\bpreviously\b|\bprior\b|\bago\b|\bplan|"
-                             r"\b\d{1,2}/\d{1,2}\b", I)  # "Dose 1 given 3/13 here.": a dated dose is another day's
+                             r"\b\d{1,2}/\d{1,2}\b(?!(?:/\d{2,4})?\s+\d{1,2}:\d{2})", I)  # "Dose 1 given 3/13 here.": a dated dose is
+# another day's (a date stamped with its time, "Completed 11/04/2025 10:32", is the charting of the event itself)
 _TIMED_ROW = re.compile(r"[ \t]*(?:[01]\d|2[0-3]):?[0-5]\d(?:\s*[-–]\s*(?:[01]\d|2[0-3]):?[0-5]\d)?[ \t]+(?![ap]\.?m\b)", I)
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])\s+|\n+")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?])(?<![\s(\[-][A-Z]\.)\s+|\n+")  # not after an initial ("L. Okonkwo, RN")
 
 
 # Verbs that report an administration by themselves ("tolerated" or "done" could be about anything).
-_ADMIN_VERB = re.compile(r"(?<!be\s)\bgiven\b|\badministered\b|\binjected\b|\bgave\b|\bdrew\s+up\b|\b(?:i|we)\s+give\b|"
+_ADMIN_VERB = re.compile(r"(?<!be\s)\bgiven\b|\badministered\b|\binjected\b|\bgave\b|\bcompleted\b|\bdrew\s+up\b|\b(?:i|we)\s+give\b|"
                          r"\binjection\s+(?:was\s+)?(?:performed|completed|done)\b", I)
 # Template answers that chart an administration: "Administered: [x] Yes", "Given: Y", "Status: Given".
 _CHARTED = re.compile(r"\b(?:given|administered|injection\s+given|status|action)\s*[:=]\s*(?:\[\s*[xX✓✔]\s*\]\s*|☒\s*|☑\s*)?"
@@ -758,7 +761,12 @@ def read_mention(text: str, m: Mention, lowered: str | None = None) -> Mention:
     status = _status(text, m, lowered)
     # The visit's purpose ("Pt here for cyanocobalamin 1000 mcg IM.") is today's event: its status comes
     # from what the note says happened, here or in the drug mentions of the day (see merge).
-    if status == "visit_reason" or status not in ("given", "declined", "held") and is_visit_reason(text, m):
+    one_time = status in ("ordered", "planned") and _ONE_TIME_IN_CLINIC.search(text, s0, s1)
+    if one_time:
+        # "Orders: cyanocobalamin 1,000 mcg IM - Once - in clinic" then "Injection: left deltoid, given by me":
+        # an order for today's dose takes what the note says became of it; with nothing said, it stays an order
+        a["otherwise"] = status
+    if one_time or status == "visit_reason" or status not in ("given", "declined", "held") and is_visit_reason(text, m):
         status = "visit_reason"
         today = _injection_today(text, m.end, lowered)
         a["today"] = today[0] if today else None
@@ -851,7 +859,7 @@ def merge(text: str, mentions: list[Mention]) -> list[Administration]:
     for m in reasons:
         today = next((st for st in ("given", "held", "declined")
                       if any(k[1] == st and (k[0] in (m.drug, "b12_unspecified") or m.drug == "b12_unspecified")
-                             for k in groups)), m.attrs.get("today"))
+                             for k in groups)), m.attrs.get("today") or m.attrs.get("otherwise"))
         if today is not None:
             m.attrs["status"] = today
             groups.setdefault((m.drug, today), []).append(m)

@@ -186,8 +186,26 @@ def _is_grid(text: str, run: list[Row]) -> bool:
     if len(run) >= _ROW_MIN:
         return True
     row = run[0] if len(run) == 1 else None
-    return bool(row and row.explicit and row.action == "given" and _ROW_LEAD.match(text, row.start, row.end)
+    if row is None:
+        return False
+    if _under_column_header(text, row):
+        return True  # "Date  Time  Medication  Dose  Route  Site  Lot  Init" over the day's one row
+    return bool(row.explicit and row.action == "given" and _ROW_LEAD.match(text, row.start, row.end)
                 and not adm._DRUG_WORD.search(text, row.start, row.end))
+
+
+_COLUMN_NAME = re.compile(r"\b(?:date|time|sched\w*|medication|drug|dose|route|rte|site|lot|init\w*|by|action|given\s+by|exp\w*)\b", I)
+
+
+def _under_column_header(text: str, row: Row) -> bool:
+    """Is the row right under a line of column names (at least four of date, time, medication, dose, route, ...)?
+    A rule line of dashes may stand between them."""
+    lo = text.rfind("\n", 0, max(0, row.start - 1)) + 1
+    line = text[lo:max(lo, row.start - 1)]
+    if re.fullmatch(r"[ \t|+=_-]{3,}", line) and lo > 0:
+        lo2 = text.rfind("\n", 0, lo - 1) + 1
+        line = text[lo2:lo - 1]
+    return len(set(m.group().lower() for m in _COLUMN_NAME.finditer(line))) >= 4
 
 
 _ROW_LEAD = re.compile(r"[ \t|]*(?:given|administered|done|completed|\d{1,2}/\d{1,2})\b", I)
@@ -329,8 +347,13 @@ def _grid_mentions(text: str, lowered: str, mentions: list[adm.Mention], today: 
         if drug is None:
             continue
         day = today if today is not None else _grid_day(text, grid)
-        if len(grid) == 1 and (today is None or grid[0].day != today):
-            continue  # one charted row counts only on the visit's own date
+        if len(grid) == 1:
+            # one charted row counts on the visit's own date; with no date of its own, a record's one row
+            # under its column names is the day it records
+            if today is None and _under_column_header(text, grid[0]):
+                day = grid[0].day
+            elif today is None or grid[0].day != today:
+                continue
         for head in heading:
             _unhead(text, lowered, head)
         for row in grid:

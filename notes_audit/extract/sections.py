@@ -25,7 +25,7 @@ _ONE_PARAGRAPH = frozenset({"chief_complaint"})
 _ONE_LINE_WHEN_INLINE = frozenset({"allergies"})
 # Lists written inline after their title: they end at a blank line or the next "Label:" line.
 _LISTS = frozenset({"medications", "past_medical_history", "past_surgical_history", "social_history", "family_history"})
-_BLANK_OR_FIELD = re.compile(r"\n[ \t]*\n|\n(?=[ \t]*[A-Z][\w /&()#-]{0,30}:[ \t]*\S)")
+_BLANK_OR_FIELD = re.compile(r"\n[ \t]*\n|\n(?=[ \t]*[A-Z][\w /&()#-]{0,30}:[ \t]*\S)|\n(?=[ \t]*[-=_]{5,}|[^\n]*\|)")  # or a table
 
 
 @dataclass(frozen=True, slots=True)

@@ -259,6 +259,7 @@ def test_unusable_gold_exits_2(tmp_path, make, needle, as_json):
     ("audit-dev-b", 0.98, 0.95),  # written blind by a second author; its unseen first score is in its README
     ("audit-dev-c", 0.98, 0.95),  # and a third
     ("audit-dev-d", 0.98, 0.95),  # and a fourth
+    ("audit-dev-e", 0.98, 0.95),  # and a fifth
 ])
 def test_development_audit_corpora_keep_their_scores(corpus, min_accuracy, min_micro_f1):
     d = json.loads(evaluate_path(Path(__file__).resolve().parents[2] / "corpora" / corpus, as_json=True))

@@ -652,3 +652,16 @@ def test_presenting_with_her_own_vial(extractor, text, expected):
 def test_a_sample_bottle_handed_over_is_no_dose_given(extractor):
     text = "Pt declined shot. Gave pt sample bottle cyanocobalamin 1000 mcg tabs, take 2 tabs PO daily."
     assert "given" not in {a.status for a in extractor.extract_text(text).administrations}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a one-time in-clinic order takes what the note says became of it
+    ("Orders:\n  cyanocobalamin (VITAMIN B-12) injection 1,000 mcg - Intramuscular - Once - in clinic\nProcedures:\n"
+     "  Injection: left deltoid, given by me without complication.", {("cyanocobalamin", "given")}),
+    ("Orders:\n  Administer cyanocobalamin 1000 mcg IM x1 now.   [Completed 11/04/2025 10:32 - L. Okonkwo, RN - L deltoid]",
+     {("cyanocobalamin", "given")}),
+    # with nothing said of it, it stays what the order section made it
+    ("Orders:\n  cyanocobalamin 1,000 mcg IM - Once - in clinic\nRTC 4 weeks.", {("cyanocobalamin", "planned")}),
+])
+def test_one_time_orders_for_today(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected

@@ -98,3 +98,16 @@ def test_signature_lines_are_no_grid(extractor):
 ])
 def test_a_single_charted_row(extractor, text, expected):
     assert {(a.drug, a.status, a.dose_value, a.route) for a in extractor.extract_text(text).administrations} == expected
+
+
+@pytest.mark.parametrize("text", [
+    # a flowsheet's one row under its column names, no visit date written
+    "Injection/Immunization Flowsheet\nDate      Time  Medication                        Dose     Route  Site  Lot     Init\n"
+    "07/22/25  0930  B12 (cyanocobalamin) 1000mcg/mL   1000mcg  IM     RD    CY4471  JM\n",
+    # a MAR table under an inline problem line
+    "MEDICATION ADMINISTRATION RECORD\nEncounter date: 2025-06-02\nActive problem: Pernicious anemia (D51.0)\n"
+    "--------------------------------------------\nSched      | Medication                         | Dose      | Route | Action | Time\n"
+    "06/02 0900 | cyanocobalamin 1,000 mcg/mL inj    | 1,000 mcg | IM    | Given  | 09:14\n",
+])
+def test_one_row_records_are_the_days_dose(extractor, text):
+    assert ("cyanocobalamin", "given") in {(a.drug, a.status) for a in extractor.extract_text(text).administrations}

@@ -498,15 +498,10 @@ def _first_sentence_where(text: str, lo: int, hi: int, stops) -> int:
 def _own_block_end(text: str, lowered: str, lo: int, hi: int, drug_word: re.Pattern[str] = _DRUG_WORD) -> int:
     """End of the lines that belong to this mention: its block, up to a sentence naming a drug again
     (a template's "Dose:", "Site:", "Lot #:" lines, not the next event's)."""
-    def names_drug(a: int, b: int) -> bool:
-        # a B12 drug again, or another medication ("Flu: Fluzone 0.5 mL IM R deltoid, lot UT8402")
-        return (any(not _NOT_THE_DRUG_AFTER.match(text, w.end()) for w in drug_word.finditer(text, a, b))
-                or bool(_OTHER_DRUG_BETWEEN.search(lowered, a, b)))
-    return _first_sentence_where(text, lo, hi, names_drug)
-
-
-# "Indication per Rx: E53.8 - Vitamin B12 deficiency": a condition or a result, not the drug named again
-_NOT_THE_DRUG_AFTER = re.compile(r"\w*\s*(?:deficiency|def\b|malabsorption|levels?\b|anemia)", I)
+    # a B12 drug again (a result line is a line of its own here), or another medication ("Flu: Fluzone 0.5 mL
+    # IM R deltoid, lot UT8402")
+    return _first_sentence_where(text, lo, hi, lambda a, b: (
+        _names_b12_drug(text, a, b, drug_word, _CONDITION_AFTER) or bool(_OTHER_DRUG_BETWEEN.search(lowered, a, b))))
 
 
 def _status_block_end(text: str, lowered: str, lo: int, hi: int) -> int:
@@ -516,13 +511,16 @@ def _status_block_end(text: str, lowered: str, lo: int, hi: int) -> int:
         _OTHER_DRUG_BETWEEN.search(lowered, a, b) and not _DRUG_WORD.search(text, a, b)))
 
 
-_CONDITION_OR_RESULT_AFTER = re.compile(r"\w*\s*(?:deficiency|def\b|malabsorption|levels?\b|anemia|"
-                                        r"[:=]?\s*[<>]?\s*\d[\d,.]*\s*(?:pg/ml|pmol/l|ng/l)\b)", I)
+# "Indication: E53.8 - Vitamin B12 deficiency", "serum B12 96 pmol/L": a condition or a result, not the drug
+_CONDITION = r"\w*\s*(?:deficiency|def\b|malabsorption|levels?\b|anemia"
+_CONDITION_AFTER = re.compile(_CONDITION + ")", I)
+_CONDITION_OR_RESULT_AFTER = re.compile(_CONDITION + r"|[:=]?\s*[<>]?\s*\d[\d,.]*\s*(?:pg/ml|pmol/l|ng/l)\b)", I)
 
 
-def _names_b12_drug(text: str, lo: int, hi: int) -> bool:
-    """A B12 drug named in text[lo:hi], not a condition or a result ("Dx: B12 deficiency - serum B12 96 pmol/L")."""
-    return any(not _CONDITION_OR_RESULT_AFTER.match(text, w.end()) for w in _DRUG_NAME.finditer(text, lo, hi))
+def _names_b12_drug(text: str, lo: int, hi: int, drug_word: re.Pattern[str] = _DRUG_NAME,
+                    not_the_drug: re.Pattern[str] = _CONDITION_OR_RESULT_AFTER) -> bool:
+    """A B12 drug named in text[lo:hi], not a condition (or a result) written with the same word."""
+    return any(not not_the_drug.match(text, w.end()) for w in drug_word.finditer(text, lo, hi))
 
 
 def _given_follows(text: str, lo: int, hi: int, lowered: str, max_sentences: int = 2) -> bool:
@@ -700,8 +698,6 @@ def _status(text: str, m: Mention, lowered: str) -> str | None:
                         for d in _A_DATE.finditer(text, s1, m.attrs["block_end"]))):
             return "historical"  # "CYANOCOBALAMIN INJ ... / last admin 06/01/2025 (LPN S. Moreau) site: R deltoid"
         return "given"  # site, lot or who gave it, written with the drug: a charted administration
-    if _DUE_TODAY.match(text, m.end, s1):
-        return "visit_reason"  # "monthly B12 injection due today": the visit's injection, whatever became of it
     if _TODAY_NOT_AFTER.search(text, s0, s1):
         return "visit_reason"  # "B12 shot today.": today's event, whatever the note says happened to it
     if m.section in _PLAN_SECTIONS:
@@ -818,16 +814,11 @@ def _finders_once(text: str, lowered: str, anchor: int):
 _SPECIFIC = ("cyanocobalamin", "hydroxocobalamin", "methylcobalamin")
 
 
-def _regimen_of(m: Mention, status: str) -> Mention:
-    """The rest of a regimen whose first dose was given today: same drug, dose and route, not yet given."""
+def _same_dose(m: Mention, status: str) -> Mention:
+    """Another event of the mention's drug, dose and route: the rest of a regimen begun today ("planned"),
+    or today's dose of an order whose administration the note reports without naming the drug ("given")."""
     keep = {k: m.attrs.get(k) for k in ("dose", "route", "patient_supplied") if m.attrs.get(k) is not None}
     return Mention(m.drug, m.start, m.end, m.sentence, m.window, m.section, {**keep, "status": status})
-
-
-def _given_of(m: Mention) -> Mention:
-    """Today's dose of an order whose administration the note reports without naming the drug."""
-    keep = {k: m.attrs.get(k) for k in ("dose", "route", "patient_supplied") if m.attrs.get(k) is not None}
-    return Mention(m.drug, m.start, m.end, m.sentence, m.window, m.section, {**keep, "status": "given"})
 
 
 # A document that administers nothing: its title says it is a call, a message, a letter, a form or a review.
@@ -849,7 +840,7 @@ def merge(text: str, mentions: list[Mention]) -> list[Administration]:
     groups: dict[tuple[str, str], list[Mention]] = {}
     mentions = [m for m in mentions if m.attrs["status"] is not None]
     if not any(m.attrs["status"] == "given" for m in mentions):
-        mentions += [_given_of(m) for m in mentions if m.attrs.get("given_later")][:1]
+        mentions += [_same_dose(m, "given") for m in mentions if m.attrs.get("given_later")][:1]
     reasons = [m for m in mentions if m.attrs["status"] == "visit_reason"]
     for m in mentions:
         if m.attrs["status"] != "visit_reason":
@@ -867,7 +858,7 @@ def merge(text: str, mentions: list[Mention]) -> list[Administration]:
     for m in [m for ms in list(groups.values()) for m in ms]:
         regimen = m.attrs.get("regimen") or (m.attrs["status"] == "given" and m.attrs.get("regimen_if_given"))
         if regimen:
-            groups.setdefault((m.drug, regimen), []).append(_regimen_of(m, regimen))
+            groups.setdefault((m.drug, regimen), []).append(_same_dose(m, regimen))
     for (drug, status) in list(groups):
         if drug == "b12_unspecified":
             named = [d for d in _SPECIFIC if (d, status) in groups]

@@ -194,11 +194,11 @@ def _name_the_unnamed(text: str, found: list) -> list:
             for s in found]
 
 
-def _lab(test: str, reading, status: str, text: str, start: int, sent: tuple[int, int]) -> Lab:
+def _lab(test: str, reading, status: str, text: str, start: int, date: str | None) -> Lab:
     return Lab(test=test, value=_number(reading.value), unit=reading.unit, value_std=_number(reading.value_std),
                unit_std=reading.unit_std, flag=reading.flag, interpretation=reading.interpretation, status=status,
                span=(start, reading.end), text=text[start:reading.end], reference_range=reading.reference_range,
-               date=find_date(text, sent[0], sent[1]))
+               date=date)
 
 
 def _number(v: float | None) -> float | int | None:
@@ -278,7 +278,7 @@ class EvidenceBuilder:
                     # "B12 deficiency (last level 168 pg/mL, 3/2025)": the result behind the diagnosis
                     reading = read_numeric("b12", text, t.end, min(sent[1], t.end + 50))
                     if reading is not None and reading.unit is not None:
-                        ev.labs.append(_lab("b12", reading, assertion(t, True), text, t.start, sent))
+                        ev.labs.append(_lab("b12", reading, assertion(t, True), text, t.start, find_date(text, *sent)))
                 continue
             if t.kind in ("LAB", "B12"):
                 test = "b12" if t.kind == "B12" else t.value
@@ -296,7 +296,7 @@ class EvidenceBuilder:
                 if status == "hypothetical":
                     continue  # "hold if B12 > 1,000": a threshold in a rule, not a result
                 if reading is not None:
-                    ev.labs.append(_lab(test, reading, status, text, t.start, sent))
+                    ev.labs.append(_lab(test, reading, status, text, t.start, find_date(text, *sent)))
                     continue
                 if t.kind == "LAB" or not adm.is_drug_context(text, t.start, t.end, sent):
                     continue
@@ -309,7 +309,8 @@ class EvidenceBuilder:
             mentions.append(adm.read_mention(text, mention, lowered))
         lab_targets = [(t.start, t.end, "b12" if t.kind == "B12" else t.value) for t in targets if t.kind in ("LAB", "B12")]
         if lab_targets and "\n" in text:
-            ev.labs.extend(trend_labs(text, lab_targets))
+            # a table's rows are results as written there, dated by their row
+            ev.labs.extend(_lab(test, r, "affirmed", text, start, date) for test, start, r, date in trend_labs(text, lab_targets))
         if mentions:  # most notes name no B12 drug: no addendum or date to read for them
             addendum_reversals(text, lowered, mentions)
             mentions = dated_mentions(text, lowered, mentions)

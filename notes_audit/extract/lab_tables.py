@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import re
 
-from notes_audit.evidence.model import Lab
-from notes_audit.extract.labs import _PLAUSIBLE, _flag_of, _norm_unit, interpret, standardise
+from notes_audit.extract.labs import LabReading, norm_unit, reading
 
 I = re.IGNORECASE
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
@@ -42,13 +41,14 @@ def _lines(text: str, pos: int):
         yield start, (len(text) if nl == -1 else nl)
 
 
-def trend_labs(text: str, lab_targets: list[tuple[int, int, str]]) -> list[Lab]:
-    """Results of the note's trend tables. `lab_targets` are (start, end, test) of every lab test named."""
+def trend_labs(text: str, lab_targets: list[tuple[int, int, str]]) -> list[tuple[str, int, LabReading, str]]:
+    """Results of the note's trend tables as (test, start, reading, date), the reading ending where its
+    value cell does. `lab_targets` are (start, end, test) of every lab test named."""
     by_line: dict[int, list[tuple[int, int, str]]] = {}
     for t in lab_targets:
         by_line.setdefault(text.rfind("\n", 0, t[0]) + 1, []).append(t)
     named_lines = set(by_line)
-    out: list[Lab] = []
+    out: list[tuple[str, int, LabReading, str]] = []
     for line_start, tests in by_line.items():
         line_end = text.find("\n", line_start)
         line_end = len(text) if line_end == -1 else line_end
@@ -79,11 +79,11 @@ def _header(text: str, lo: int, hi: int, tests: list[tuple[int, int, str]]):
     columns = []
     for s, e, test in tests:
         u = _HEADER_UNIT.match(text, e, hi)
-        columns.append((s - lo, test, _norm_unit(u.group("unit")) if u else None))
+        columns.append((s - lo, test, norm_unit(u.group("unit")) if u else None))
     return columns
 
 
-def _row_labs(text: str, date: re.Match[str], row_end: int, header) -> list[Lab]:
+def _row_labs(text: str, date: re.Match[str], row_end: int, header) -> list[tuple[str, int, LabReading, str]]:
     row_start = text.rfind("\n", 0, date.start()) + 1
     cells = [c for c in _CELL.finditer(text, date.end(), row_end)]
     if not cells:
@@ -100,18 +100,11 @@ def _row_labs(text: str, date: re.Match[str], row_end: int, header) -> list[Lab]
                 pairs.append((col, c))
     out = []
     for (_, test, header_unit), c in pairs:
-        value = float(c.group("num").replace(",", ""))
-        unit = _norm_unit(c.group("unit")) or header_unit
-        value_std, unit_std = standardise(test, value, unit)
-        lo, hi = _PLAUSIBLE.get(test, (0, float("inf")))
-        if value_std is None or not lo <= value_std <= hi:
-            continue
-        flag, interpretation = interpret(test, value_std, _flag_of(c.group("flag")), c.group("cmp"))
-        start, end = c.start("cmp") if c.group("cmp") else c.start("num"), c.end()
+        end = c.end()
         while text[end - 1:end].isspace():
             end -= 1
-        out.append(Lab(test=test, value=int(value) if value.is_integer() else value, unit=unit,
-                       value_std=int(value_std) if float(value_std).is_integer() else value_std, unit_std=unit_std,
-                       flag=flag, interpretation=interpretation, status="affirmed", span=(start, end),
-                       text=text[start:end], date=date.group("date")))
+        r = reading(test, float(c.group("num").replace(",", "")), norm_unit(c.group("unit")) or header_unit,
+                    c.group("flag"), c.group("cmp"), None, end)
+        if r is not None:
+            out.append((test, c.start("cmp") if c.group("cmp") else c.start("num"), r, date.group("date")))
     return out

@@ -88,7 +88,7 @@ def _num(s: str) -> float:
     return float(s.replace(",", ""))
 
 
-def _norm_unit(u: str | None) -> str | None:
+def norm_unit(u: str | None) -> str | None:
     if not u:
         return None
     u = u.lower().replace("µ", "u").replace("μ", "u").replace("mcmol", "umol").replace("micromol", "umol")
@@ -188,12 +188,12 @@ def read_numeric(test: str, text: str, pos: int, limit: int) -> LabReading | Non
     if _NOT_A_RESULT.match(window, m.end("num")) and not m.group("unit"):
         return None
     value = _num(m.group("num"))
-    unit = _norm_unit(m.group("unit"))
+    unit = norm_unit(m.group("unit"))
     end = m.end()
     flag_raw = None
     column = _UNIT_COLUMN.match(window, end) if unit is None else None
     if column:  # "| 10.4 | g/dL | L |": the unit in its own column, then the flag
-        unit, end = _norm_unit(column.group("unit")), column.end()
+        unit, end = norm_unit(column.group("unit")), column.end()
     f = _FLAG.match(window, end)
     if f and f.group("flag"):
         flag_raw, end = f.group("flag"), f.end()
@@ -202,7 +202,7 @@ def read_numeric(test: str, text: str, pos: int, limit: int) -> LabReading | Non
     if r and r.end() - end < 45:
         ref = r.group("range").strip()
         if unit is None and r.group("unit"):
-            unit = _norm_unit(r.group("unit"))
+            unit = norm_unit(r.group("unit"))
         end = r.end()
         if flag_raw is None:
             f = _FLAG.match(window, end)
@@ -213,20 +213,27 @@ def read_numeric(test: str, text: str, pos: int, limit: int) -> LabReading | Non
         # Not across a ";" or "," to the next result ("Hgb 10.8 (L), MCV 95; B12 488 pg/mL"), and only a unit
         # this test is measured in.
         tail = re.match(r"[^\n;,]{0,30}?\b(pg/ml|ng/l|pmol/l|nmol/l|[uµμ]mol/l|ng/ml|g/dl|fl)\b", window[end:], re.I)
-        if tail and standardise(test, value, _norm_unit(tail.group(1)))[0] is not None:
-            unit = _norm_unit(tail.group(1))
-    value_std, unit_std = standardise(test, value, unit)
-    lo, hi = _PLAUSIBLE.get(test, (0, float("inf")))
-    if value_std is None or not (lo <= value_std <= hi):
-        return None
+        if tail and standardise(test, value, norm_unit(tail.group(1)))[0] is not None:
+            unit = norm_unit(tail.group(1))
     if flag_raw is None:
         said = _FLAG_IN_WORDS.match(window, end)  # "1,890 pg/mL, which the lab flags as high"
         if said:
             flag_raw = said.group("flag")
     if flag_raw is None and m.group("qual"):
         flag_raw = {"elevated": "high", "borderline": None}.get(m.group("qual").split()[-1].lower(), m.group("qual").split()[-1])
-    flag, interp = interpret(test, value_std, _flag_of(flag_raw), m.group("cmp"))
-    return LabReading(value, unit, value_std, unit_std, flag, interp, ref, pos + end)
+    return reading(test, value, unit, flag_raw, m.group("cmp"), ref, pos + end)
+
+
+def reading(test: str, value: float, unit: str | None, flag_raw: str | None, cmp: str | None,
+            reference_range: str | None, end: int) -> LabReading | None:
+    """A result read from the note, standardised and interpreted; None when the value is implausible for
+    the test (a dose, a date or another test's number)."""
+    value_std, unit_std = standardise(test, value, unit)
+    lo, hi = _PLAUSIBLE.get(test, (0, float("inf")))
+    if value_std is None or not (lo <= value_std <= hi):
+        return None
+    flag, interp = interpret(test, value_std, _flag_of(flag_raw), cmp)
+    return LabReading(value, unit, value_std, unit_std, flag, interp, reference_range, end)
 
 
 

@@ -145,6 +145,10 @@ class NoteEvidence:
     # Extension to SPEC §3 (extra key): spans documenting a loading/initial dosing phase
     # ("weekly x 4", "daily x 7 days", "loading dose"), used by FREQUENCY_EXCEEDED.
     loading_phase: list[EvidenceSpan] = field(default_factory=list)
+    # Extension to SPEC §3 (extra key): injections reported given in a note that names no drug at all
+    # ("Injection given as ordered, R deltoid IM"); the audit pairs them with the B12 drug another of
+    # the day's notes orders for that day (extract/unnamed_injections.py, rules/context.py).
+    unnamed_injections: list[EvidenceSpan] = field(default_factory=list)
 
     def to_dict(self, include_text: bool = True) -> dict[str, Any]:
         out = {
@@ -156,6 +160,7 @@ class NoteEvidence:
             "supervision": [x.to_dict() for x in self.supervision],
             "em": self.em.to_dict(),
             "loading_phase": [e.to_dict() for e in self.loading_phase],
+            "unnamed_injections": [e.to_dict() for e in self.unnamed_injections],
         }
         if not include_text:
             _strip_text(out)
@@ -192,6 +197,7 @@ class NoteEvidence:
             em=EmEvidence(bool(em.get("separately_identifiable")), list(em.get("problems", [])),
                           [EvidenceSpan(span(e), e.get("text", "")) for e in em.get("evidence", [])]),
             loading_phase=[EvidenceSpan(span(e), e.get("text", "")) for e in d.get("loading_phase", [])],
+            unnamed_injections=[EvidenceSpan(span(e), e.get("text", "")) for e in d.get("unnamed_injections", [])],
         )
 
 

@@ -76,9 +76,9 @@ _SENT_TO_PHARMACY = (r"\b(?:sent|e-?sent|called\s+in|faxed)\b[^.\n]{0,130}?\b(?:
 # Status cues, strongest first within a tier. Lookbehinds come after the leading \b, so that the
 # alternatives share it: the regex engine then tests it once per position, not once per alternative.
 _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
-    ("declined", re.compile(r"\b(?:pt|patient|she|he)\s+(?:deferred|postponed|wants?\s+to\s+wait|chose\s+to\s+wait)|\bdeclin\w*|\bdecl\b|\brefus\w*|\bdid\s+not\s+want|\bdoes\s*n[o']t\s+want|\bopted\s+(?:out|not)|"
+    ("declined", re.compile(r"\b(?:pt|patient|she|he)\s+(?:deferred|postponed|wants?\s+to\s+wait|chose\s+to\s+wait)|\bdeclin(?!e\s+(?:in|of)\b)(?<!cognitive\sdeclin)(?<!functional\sdeclin)(?<!memory\sdeclin)(?<!renal\sdeclin)(?<!kidney\sdeclin)(?<!progressive\sdeclin)(?<!gradual\sdeclin)(?<!physical\sdeclin)(?<!neurologic\sdeclin)(?<!neurological\sdeclin)(?<!clinical\sdeclin)(?<!steady\sdeclin)(?<!rapid\sdeclin)(?<!further\sdeclin)(?<!egfr\sdeclin)(?<!gfr\sdeclin)\w*|\bdecl\b|\brefus\w*|\bdid\s+not\s+want|\bdoes\s*n[o']t\s+want|\bopted\s+(?:out|not)|"
                             r"\bdeferred\s+by\s+(?:patient|pt)|\bpatient\s+(?:elected|chose)\s+not|\bwishes\s+to\s+(?:hold|defer|skip)", I)),
-    ("held", re.compile(r"\b(?<!pressure\s)held\b(?!\s+(?:pressure|for\s+\d+\s*(?:sec|min)))|\bhold(?:ing)?\b|\bnot\s+(?:given|administered|done)\b|"
+    ("held", re.compile(r"\b(?<!pressure\s)held\b(?!\s+(?:pressure|for\s+\d+\s*(?:sec|min)))|\b(?<!levels\s)(?<!level\s)(?<!if\s)(?<!if\snot\s)hold(?:ing)?\b|\bnot\s+(?:given|administered|done)\b|"
                         r"\bno\s+(?:[\w-]+\s+){1,4}?(?:was\s+)?(?:drawn\s+up|given|administered)\b(?!\s*(?:by\b|:))|\bno[\s-]?show\b|"
                         r"\b(?:unable\s+to|could\s*n[o']t|can\s*n[o']t)\s+(?:give|administer)\b|\bback-?order\w*|"
                         r"\bout\s+of\s+(?:stock|cyanocobalamin|hydroxocobalamin|b-?12|the\s+(?:drug|medication|vials?))\b|"
@@ -108,7 +108,7 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                               r"(?:she|he|pt|patient|they)\s+(?:also\s+)?(?:started|began)\b|"
                               r"(?:started|began)\s+(?:on\s+)?[^.;\n]{0,40}?\b(?:(?:on\s+)?(?:\d{1,2}/\d{1,2}/(?:19|20)?\d\d|(?:19|20)\d\d-\d\d-\d\d)|on\s+\d{1,2}/\d{1,2}|(?<=started\s)(?:in\s+)?(?:19|20)\d\d)\b|"
                               r"(?:was|were|been)\s+started\b|yesterday\b|last\s+(?:week|month)\b|self[-\s]?(?:administers?|injects?)\b|"
-                              r"at\s+home\b|in\s+(?:19|20)\d\d\b|"
+                              r"(?<!fridge\s)(?<!refrigerator\s)(?<!stored\s)(?<!kept\s)(?<!storage\s)at\s+home\b|in\s+(?:19|20)\d\d\b|"
                               r"(?<!weeks\s)(?<!week\s)(?<!wks\s)(?<!monthly\s)(?<!weekly\s)(?<!daily\s)(?<!days\s)x\s*\d+\s*(?:yrs?|years?|months?|mos)\b|"
                               r"for\s+(?:the\s+(?:past|last)\s+)?\d+\s+(?:years?|yrs)\b"
                               r")", I)),
@@ -174,6 +174,9 @@ _VISIT_REASON = re.compile(
 _LAB_ORDER_BEFORE = re.compile(r"\b(?:check|recheck|re-check|repeat|order|draw|obtain|send|get|labs?:?|serum)\s+(?:a\s+|the\s+)?(?:vitamin\s+|vit\.?\s*)?$", I)
 _LAB_AFTER = re.compile(r"^\s*(?:levels?|lab|labs|test|panel|results?|assay|re-?check|draw|/\s*mma|/\s*folate|\+\s*(?:mma|folate)|and\s+(?:mma|folate|methylmalonic)|"
                         r"(?:(?:is|was|remains|only|still)\s+)*(?:low|high|normal|borderline|low-normal|elevated|undetectable))\b", I)
+# "probable B12 deficiency anemia", "infant B12 status", "likely B12 component": the condition, not the drug.
+_CONDITION_RIGHT_AFTER = re.compile(r"[\s-]*(?:deficien\w*|def\b|insufficien\w*|depletion|malabsorption|an(?:a)?emia|status|"
+                                    r"component|related|stores|intake|absorption)\b", I)
 # A template's drug field: "Medication: Vitamin B12".
 _DRUG_LABEL_BEFORE = re.compile(r"\b(?:medications?|meds?|drug|injection|product|medication\s+(?:given|administered))\s*(?:name)?\s*:\s*"
                                 r"(?:vitamin\s+|vit\.?\s*)?$", I)
@@ -212,6 +215,7 @@ def is_drug_context(text: str, start: int, end: int, sentence: tuple[int, int]) 
     if _DOSE_RIGHT_AFTER.match(text, end):
         return True  # "Per MD order Vit B12 1000mcg IM monthly": a dose or an injection, whatever came before
     if (_LAB_ORDER_BEFORE.search(text[max(sentence[0], start - 25):start]) or _LAB_AFTER.match(text[end:end + 30])
+            or _CONDITION_RIGHT_AFTER.match(text, end)
             or _LAB_WORDS_BEFORE.search(text[max(sentence[0], start - 25):start])):
         return False
     lo, hi = max(sentence[0], start - 40), min(sentence[1], end + 50)
@@ -415,6 +419,8 @@ def cues_in(text: str, lo: int, hi: int, lowered: str) -> set[str]:
             if (status == "ordered" and _EXISTING_ORDER.search(lowered, max(lo, m.start() - 40), m.start())
                     and not _ORDER_MADE_AFTER.match(lowered, m.end())):
                 continue  # "per standing order", "as ordered": the authority for a dose, not a new order
+            if status == "given" and _GIVEN_AS_PREPOSITION.match(text, m.end()) and m.group().lower() == "given":
+                continue  # "advise pediatrician re: infant B12 status given maternal vegan diet"
             if not _UNCHECKED.search(text, max(lo, m.start() - 24), m.start()):
                 out.add(status)
                 break
@@ -431,6 +437,24 @@ def cues_in(text: str, lo: int, hi: int, lowered: str) -> set[str]:
     return out
 
 
+# "given" before a reason ("likely B12 component given diet", "given maternal vegan diet", "given
+# achlorhydria") is the preposition. The verb is followed by how, when, where, by whom or what was given
+# (a route, site, time, amount, "by", "today", a drug or an injection word), or by nothing at all; a word
+# that is none of those starts the reason. Determiners ("given her ...") stay with the word lists above.
+_GIVEN_AS_PREPOSITION = re.compile(
+    r"[ \t]+(?!(?:today|tonight|this|by|at|in|into|on|onto|to|per|via|as|with|w/o?|without|under|after|before|from|for|here|there|"
+    r"and|or|but|then|while|until|since|because|due|d/t|again|already|now|earlier|prior|previously|last|yesterday|once|twice|"
+    r"monthly|weekly|daily|every|each|q\d*\w*|x\s*\d+|prn|stat|asap|im|iv|sc|sq|subq|subcut\w*|intramuscular\w*|subcutaneous\w*|"
+    r"intravenous\w*|intradermal\w*|deep|po|sl|orally|nasally|sublingual\w*|l|r|lt|rt|left|right|bilateral\w*|ok|okay|well|late|early|"
+    r"yes|y|lot|dose|doses|time|site|route|amount|her|his|their|the|a|an|pt|patient|him|them|me|us|both|all|same|around|approx\w*|"
+    r"about|also|instead|too|immediately|promptly|successfully|uneventfully|slowly|properly|appropriately|correctly|over|across|within|"
+    r"through|inpatient|outpatient|intranasal\w*|sub\w*|delt\w*|glut\w*|ventro\w*|dorso\w*|vastus|thigh|arm|buttock|abd\w*|upper|"
+    r"lower|lateral\w*|one|two|"
+    r"b-?12|vit\w*|\w*cobalamin\w*|cobal\w*|cyano\w*|hydroxo\w*|methyl\w*|inj\w*|shots?)\b|w/)"
+    r"(?-i:(?![A-Z]{1,3}\b)(?![A-Z][A-Z]+,))"  # initials ("given RD"), a MAR's surname ("GIVEN HALVORSEN, K LPN")
+    r"[A-Za-z][\w'/-]*\b(?!\s*[:|])", I)  # "Given  Dose: 1,000 mcg": a column name, not a reason
+
+
 _NOT_DONE_YET = re.compile(r"\b(?:once|when|after|until|till|before|if|now\s+that)\b[^.;\n]{0,40}?\b(?:is|are|be|gets?|has\s+been)\s+"
                            r"(?:completed|performed|done)\b", I)
 # Words that make a "start" advice, not an order: "Recommended she start OTC cyanocobalamin".
@@ -442,7 +466,7 @@ _FUTURE_OR_PAST = re.compile(r"\bnext\b|\bwill\b|\bdue\b|\bschedul\w*|\blast\b|\
                              r"\b\d{1,2}/\d{1,2}\b(?!(?:/\d{2,4})?\s+\d{1,2}:\d{2})", I)  # "Dose 1 given 3/13 here.": a dated dose is
 # another day's (a date stamped with its time, "Completed 11/04/2025 10:32", is the charting of the event itself)
 _TIMED_ROW = re.compile(r"[ \t]*(?:[01]\d|2[0-3]):?[0-5]\d(?:\s*[-–]\s*(?:[01]\d|2[0-3]):?[0-5]\d)?[ \t]+(?![ap]\.?m\b)", I)
-_SENTENCE_BREAK = re.compile(r"(?<=[.!?])(?<![\s(\[-][A-Z]\.)\s+|\n+")  # not after an initial ("L. Okonkwo, RN")
+SENTENCE_BREAK = re.compile(r"(?<=[.!?])(?<![\s(\[-][A-Z]\.)\s+|\n+")  # not after an initial ("L. Okonkwo, RN")
 
 
 # Verbs that report an administration by themselves ("tolerated" or "done" could be about anything).
@@ -455,7 +479,7 @@ _DRUG_WORD = re.compile(r"cobal|b-?12|\bshot|\binjection|\binj\b|nascobal", I)
 _VIAL_SIZE = _lowered(r"\s*(?:multi-?dose\s+|single-?dose\s+)?(?:mdv|sdv|vials?|bottles?|multi-?dose|single-?dose)\b")
 _PER_ML = re.compile(r"\s*/\s*(?:1\s*)?ml\b", I)
 _EXPLICIT_ORDER = re.compile(r"\border(?:ed|s)?\b|\bprescri\w+|\brx\b|\be-?prescribed", I)
-_DRUG_NAME = re.compile(r"cobal|b-?12|nascobal", I)  # a sentence about another B12 mention: its own attributes
+DRUG_NAME = re.compile(r"cobal|b-?12|nascobal", I)  # a sentence about another B12 mention: its own attributes
 # A regimen that runs past today ("weekly x 4 then monthly"): with a dose given today, also a plan or an order.
 _REGIMEN = re.compile(r"\b(?:and\s+)?going\s+forward\b|\bfrom\s+now\s+on\b|\bthereafter\b|\bthen\s+(?:[\w.,/]+\s+){0,4}?(?:\d+-)?(?:monthly|weekly|daily|every|q\.?\s*(?:month|week|day|\d))|"
                       r"\balternate\s+days?\b|\bevery\s+other\s+day\b|\bx\s*\d+\s*(?:doses|injections|shots)\b|\b(?:daily|weekly|monthly|q\s*(?:day|week|wk))\s*(?:x|for|×)\s*\d+", I)
@@ -486,7 +510,7 @@ _ORDER_SENT = re.compile(r"\b(?:rx|prescription|script|e-?rx)\s+(?:was\s+)?(?:se
 def _first_sentence_where(text: str, lo: int, hi: int, stops) -> int:
     """Start of the first sentence in text[lo:hi] for which `stops(start, end)` holds, else `hi`."""
     pos = lo
-    for brk in [*_SENTENCE_BREAK.finditer(text, lo, hi), None]:
+    for brk in [*SENTENCE_BREAK.finditer(text, lo, hi), None]:
         end = brk.start() if brk else hi
         if end > pos and stops(pos, end):
             return pos
@@ -517,7 +541,7 @@ _CONDITION_AFTER = re.compile(_CONDITION + ")", I)
 _CONDITION_OR_RESULT_AFTER = re.compile(_CONDITION + r"|[:=]?\s*[<>]?\s*\d[\d,.]*\s*(?:pg/ml|pmol/l|ng/l)\b)", I)
 
 
-def _names_b12_drug(text: str, lo: int, hi: int, drug_word: re.Pattern[str] = _DRUG_NAME,
+def _names_b12_drug(text: str, lo: int, hi: int, drug_word: re.Pattern[str] = DRUG_NAME,
                     not_the_drug: re.Pattern[str] = _CONDITION_OR_RESULT_AFTER) -> bool:
     """A B12 drug named in text[lo:hi], not a condition (or a result) written with the same word."""
     return any(not not_the_drug.match(text, w.end()) for w in drug_word.finditer(text, lo, hi))
@@ -528,7 +552,7 @@ def _given_follows(text: str, lo: int, hi: int, lowered: str, max_sentences: int
     It must say given and how (route, site or amount); a sentence naming a drug again is that
     mention's own event, and ends the search."""
     pos, seen = lo, 0
-    for brk in [*_SENTENCE_BREAK.finditer(text, lo, hi), None]:
+    for brk in [*SENTENCE_BREAK.finditer(text, lo, hi), None]:
         end = brk.start() if brk else hi
         if end > pos:
             seen += 1
@@ -539,7 +563,7 @@ def _given_follows(text: str, lo: int, hi: int, lowered: str, max_sentences: int
                 return False
             if _CHARTED.search(text, pos, end):
                 return True
-            if (_ADMIN_VERB.search(text, pos, end) and "given" in cues and _says_how(text, pos, end, lowered)
+            if (_ADMIN_VERB.search(text, pos, end) and "given" in cues and says_how(text, pos, end, lowered)
                     and not _FUTURE_OR_PAST.search(text, pos, end)):
                 return True
         if brk:
@@ -547,7 +571,7 @@ def _given_follows(text: str, lo: int, hi: int, lowered: str, max_sentences: int
     return False
 
 
-def _says_how(text: str, lo: int, hi: int, lowered: str) -> bool:
+def says_how(text: str, lo: int, hi: int, lowered: str) -> bool:
     """Route, site, amount, "today" or "by ...": how an administration in text[lo:hi] was given."""
     return bool(_route(lowered, lo, hi, lo) or _site(text, lo, hi, lo) or _dose(lowered, lo, hi, lo)
                 or _TODAY.search(text, lo, hi) or _BY_SOMEONE.search(text, lo, hi))
@@ -569,10 +593,12 @@ def _clause_end(text: str, pos: int, end: int) -> int:
 _TODAY_NOT_AFTER = re.compile(r"(?<!after\s)\btoday\b", I)  # "monthly after today" is not today's event
 _BY_SOMEONE = re.compile(r"\bby\s+\w", I)
 _TO_BE_GIVEN = re.compile(r"\b(?:to|will|shall|should)\s+be\s+(?:given|administered|injected)\b", I)
-_INJECTION_WORD = re.compile(r"\binj(?:ection)?s?\b|\bshots?\b|\bdose\b", I)
+INJECTION_WORD = re.compile(r"\binj(?:ection)?s?\b|\bshots?\b|\bdose\b", I)
 
 
 _GIVEN_SHORT = re.compile(r"[\s-]*(?:given|administered|done|completed)\s*(?:[.!;]|$)", I)
+# "Administered as ordered, bandaid applied.": the order's dose, given
+_AS_ORDERED = re.compile(r"\b(?:given|administered|injected|done|completed)\s+(?:as|per)\s+(?:ordered|order|directed)\b", I)
 _NOT_GIVEN_SHORT = re.compile(r"\bdid\s*n[o']t\s+give\b|\bnot\s+(?:given|administered)\b|\bheld\b|\bnot\s+due\b|\brefused\b|\bdeclined\b", I)
 _TABLE_ROW = re.compile(r"(?:[|\t][^|\t\n]*){3}")
 
@@ -581,13 +607,13 @@ def _injection_today(text: str, pos: int, lowered: str, reach: int = 1500) -> tu
     """What happened to today's injection, said later without naming the drug ("Injection held d/t acute
     illness - not given."): the first such sentence with a given, held or declined cue and no past or future."""
     start = pos
-    for brk in [*_SENTENCE_BREAK.finditer(text, pos, min(len(text), pos + reach)), None]:
+    for brk in [*SENTENCE_BREAK.finditer(text, pos, min(len(text), pos + reach)), None]:
         end = brk.start() if brk else min(len(text), pos + reach)
-        about_it = _INJECTION_WORD.search(text, start, end) or (
-            _ADMIN_VERB.search(text, start, end) and _says_how(text, start, end, lowered)) or (  # "Administered 1 mL IM L deltoid."
+        about_it = INJECTION_WORD.search(text, start, end) or _AS_ORDERED.search(text, start, end) or (
+            _ADMIN_VERB.search(text, start, end) and says_how(text, start, end, lowered)) or (  # "Administered 1 mL IM L deltoid."
             end - start <= 40 and (_NOT_GIVEN_SHORT.search(text, start, end)  # "Not due. Did not give."
                                    or _GIVEN_SHORT.match(text, start, end)))  # "Given." under the procedure's heading
-        if (end > start and about_it and not _DRUG_NAME.search(text, start, end)
+        if (end > start and about_it and not DRUG_NAME.search(text, start, end)
                 and not _OTHER_DRUG_BETWEEN.search(lowered, start, end) and not _TABLE_ROW.search(text, start, end)):  # a table's header ("| Dose | Given by |") says nothing
             cues = cues_in(text, start, end, lowered)
             said_today = _TODAY.search(text, start, end)
@@ -633,6 +659,28 @@ def _planned_just_before(text: str, m: Mention, lowered: str) -> bool:
                 or cues_in(text, m.end, clause_end, lowered) & {"given"})
 
 
+# "pt and wife decline ED today", "declined quad screen", "declined switching to oral", "taught
+# self-injection - deferred to next visit": a later sentence refusing or putting off something else.
+_SOMETHING_ELSE_REFUSED = re.compile(
+    r"\b(?:declin\w*|refus\w*|defer\w*|postpon\w*|hold\w*|held)\s+(?:(?:the|an?|further|any|her|his|to\s+(?:go\s+to|have|get|be))\s+)?"
+    r"(?:ed|er|emergency|transfer|transport|ambulance|admission|admit|hospitali\w+|transfusion|labs?|blood\s+work|bloodwork|draw|"
+    r"appt|appointment|referral|imaging|mri|ct|x-?ray|emg|egd|colonoscopy|endoscopy|mammo\w*|screen\w*|quad|nipt|genetic\w*|"
+    r"vaccin\w*|immuni[sz]\w*|flu|influenza|covid|shingrix|tdap|pneumo\w*|hep\w*|switch\w*|chang\w*|oral|pills?|tablets?|"
+    r"nasal|sublingual|teaching|education|counsel\w*|trial|exam|pap|biopsy)\b|"
+    r"\b(?:teach\w*|taught|self[\s-]inject\w*)\b[^.;\n]{0,60}\bdefer\w*", I)
+
+
+def _refused_or_held_here(text: str, lowered: str, lo: int, hi: int, status: str) -> bool:
+    """Does a sentence in text[lo:hi] refuse or hold this dose, not something else the note mentions?"""
+    def refuses_this(a: int, b: int) -> bool:
+        if status not in cues_in(text, a, b, lowered):
+            return False
+        a0 = max(lo, a - 80)  # "taught self-injection for future doses? - deferred": the object may end the sentence before
+        rest = _SOMETHING_ELSE_REFUSED.sub(lambda r: " " * len(r.group()), text[a0:b])[a - a0:]
+        return status in cues_in(rest, 0, len(rest), lower_same_length(rest))
+    return _first_sentence_where(text, lo, hi, refuses_this) < hi
+
+
 def _status(text: str, m: Mention, lowered: str) -> str | None:
     """Status from the mention's own sentence first; then the rest of its block; then its section.
     None when the mention is not an event (a condition, an option, a charge line, someone else's)."""
@@ -667,9 +715,10 @@ def _status(text: str, m: Mention, lowered: str) -> str | None:
     para = text.rfind("\n\n", 0, s0)
     if not in_history_section and _CHARTED.search(text, max(para + 2 if para != -1 else 0, s0 - 120), s0):
         return "given"
-    block = cues_in(text, s1, _status_block_end(text, lowered, s1, m.window[1]), lowered)
+    block_end = _status_block_end(text, lowered, s1, m.window[1])
+    block = cues_in(text, s1, block_end, lowered)
     for status in ("declined", "held"):
-        if status in block:
+        if status in block and _refused_or_held_here(text, lowered, s1, block_end, status):
             return status
     if m.heading and not in_history_section and not cues:
         heading = cues_in(text, *m.heading, lowered)
@@ -723,7 +772,7 @@ def read_mention(text: str, m: Mention, lowered: str | None = None) -> Mention:
     site_in, lot_in, giver_in = _finders_once(text, lowered, m.end)
     # Attributes of this mention: its sentence first, then the rest of its block up to a sentence about
     # another B12 mention (that sentence's dose is its own).
-    for rng in ((s0, s1), (lo, max(s1, _own_block_end(text, lowered, s1, hi, _DRUG_NAME)))):
+    for rng in ((s0, s1), (lo, max(s1, _own_block_end(text, lowered, s1, hi, DRUG_NAME)))):
         if "dose" not in a:
             d = _dose(lowered, rng[0], rng[1], m.end, near)
             # A concentration alone ("methylcobalamin 5 mg/mL") is the dose only when no volume follows.
@@ -773,7 +822,7 @@ def read_mention(text: str, m: Mention, lowered: str | None = None) -> Mention:
             for key, found in (("dose", d), ("route", r), ("site", st)):
                 if found and a.get(key) is None:
                     a[key] = found[2]
-    if status == "ordered" and m.section not in _HISTORY_SECTIONS:
+    if (status == "ordered" or status == "planned" and m.section == "orders") and m.section not in _HISTORY_SECTIONS:
         # "Order (Dr. X): cyanocobalamin 500 mcg SQ monthly." then "Drew up 0.5 mL ... Administered SQ, L thigh.":
         # when no drug mention of the note is given, that report is this order's dose (see merge).
         today = _injection_today(text, a["block_end"], lowered)

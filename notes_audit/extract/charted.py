@@ -250,6 +250,7 @@ def _unhead(text: str, lowered: str, head: adm.Mention) -> None:
 
 
 _NOT_AN_EVENT_DATE = re.compile(r"\b(?:exp(?:ires?|iration|\.)?|lot|dob|born|due|next|dose|#|until|by|before|resulted|drawn|collected|level|filled|dispensed|pharmacy|"
+                                r"opened|punctured|reconstituted|mfg|manufactured|bud|discard(?:ed)?(?:\s+after)?|beyond\s+use|"
                                 r"b-?12|mma|folate|hgb|labs?)\W{0,3}(?:date\W{0,3})?$", I)
 _CLAUSE_BREAK = re.compile(r"[;.\n]")
 _TODAY_IN_CLAUSE = re.compile(r"\btoday\b|\bthis\s+(?:visit|morning|am)\b", I)
@@ -356,7 +357,10 @@ def _grid_mentions(text: str, lowered: str, mentions: list[adm.Mention], today: 
                 continue
         for head in heading:
             _unhead(text, lowered, head)
-        for row in grid:
+        rows_naming_b12 = [adm.DRUG_NAME.search(text, row.start, row.end) is not None for row in grid]
+        for row, names_b12 in zip(grid, rows_naming_b12):
+            if not names_b12 and (any(rows_naming_b12) or adm.other_drug_named(lowered, row.start, row.end)):
+                continue  # "07/14/2025 13:06 | ondansetron 4 mg ODT | ... | Not Given": another medication's row
             status = _row_status(row, day)
             inside = [m for m in out if row.start <= m.start < row.end]
             # A row's outcome word, or its date against the visit's, outranks what the words around a
@@ -379,11 +383,14 @@ def _grid_mentions(text: str, lowered: str, mentions: list[adm.Mention], today: 
 
 
 def _grid_day(text: str, grid: list[Row]) -> date | None:
-    """With no date of its own in the note: the row that says "today", else the latest row with an
-    outcome when the note speaks of today."""
+    """With no date of its own in the note: the row that says "today", else the one date of all the
+    rows, else the latest row with an outcome when the note speaks of today."""
     flagged = [r for r in grid if _SAYS_TODAY.search(text, r.start, r.end)]
     if flagged:
         return flagged[-1].day
+    days = {r.day for r in grid}
+    if len(grid) > 1 and len(days) == 1:
+        return days.pop()  # every row on one date: that day's administration record, not a log of past doses
     outcomes = [r.day for r in grid if r.action in ("given", "held", "declined") and r.day]
     if outcomes and (_SPEAKS_OF_TODAY.search(text, 0, grid[0].start) or _SPEAKS_OF_TODAY.search(text, grid[-1].end)):
         return max(outcomes)

@@ -176,11 +176,11 @@ def _find_problems(text: str, lowered: str, sentences: list[tuple[int, int]], se
 _LOADING = re.compile(
     r"\b(?:(?:daily|weekly|every\s+(?:other\s+)?(?:day|week)|q\.?\s*(?:day|week|wk|d\b|od\b|\d+\s*days?)|qod|three\s+times\s+(?:a|per)\s+week|"
     r"(?:1|one|2|two|3|three)\s*(?:x|times)\s*(?:a|per|/)\s*week)\s*(?:x|for|times|×)\s*\d+\s*(?:days?|weeks?|wks?|doses?|injections?)?|"
-    # "shot #2 of 4", then a bare "#2 of 4": the optional word written as two alternatives (same matches),
+    # "shot #2 of 4", then a bare "#2 of 4" ("last dose 3/4" is a date): the optional word written as two alternatives (same matches),
     # since an alternative opening with an optional group is tried slowly at every word boundary.
     r"loading\s+(?:dose|doses|phase|series|regimen)|(?:loading|series|injection|dose|shot)\s*#\s*\d\s*(?:of|/)\s*\d|\s*#\s*\d\s*(?:of|/)\s*\d|"
     r"initial\s+(?:series|loading|phase|dosing|repletion)|induction\s+(?:phase|dosing)|repletion\s+(?:phase|series)|"
-    r"(?:dose|injection|shot)\s*#?\s*\d\s*(?:of|/)\s*\d|(?:week|day)\s+\d\s+of\s+\d|\d(?:st|nd|rd|th)\s+(?:of\s+\d\s+)?(?:weekly|daily|loading)\s+(?:injection|dose|shot))",
+    r"(?<!last\s)(?<!prior\s)(?<!previous\s)(?<!next\s)(?:dose|injection|shot)\s*(?:#\s*\d\s*(?:of|/)|\d\s*of|\d\s*/(?=\s*\d(?![\d/])))\s*\d|(?:week|day)\s+\d\s+of\s+\d|\d(?:st|nd|rd|th)\s+(?:of\s+\d\s+)?(?:weekly|daily|loading)\s+(?:injection|dose|shot))",
     L)
 
 

@@ -17,7 +17,8 @@ from notes_audit.extract.assertion import ConTextAsserter, default_asserter, sen
 from notes_audit.extract.doctext import doc_lowered, doc_text
 from notes_audit.extract.em import assess_em, find_loading_phase
 from notes_audit.extract.em_model import EmClassifier, default_classifier
-from notes_audit.extract.lab_tables import trend_labs
+from notes_audit.extract.unnamed_injections import unnamed_injections_given
+from notes_audit.extract.lab_tables import chained_labs, dated_column_labs, trend_labs
 from notes_audit.extract.labs import find_date, read_numeric, read_qualitative
 from notes_audit.extract.sections import section_of
 from notes_audit.extract.rulefiles import lower_same_length
@@ -241,6 +242,7 @@ class EvidenceBuilder:
             return self.asserter.status(text, t, mods, terms, section_at(t.start))
 
         mentions: list[adm.Mention] = []
+        chained: list[Lab] = []  # values after arrows, added once the rest of the note is read
         targets = _without_synonyms(text, targets)
         for t in targets:
             if _unticked_option(text, t.start):
@@ -297,6 +299,9 @@ class EvidenceBuilder:
                     continue  # "hold if B12 > 1,000": a threshold in a rule, not a result
                 if reading is not None:
                     ev.labs.append(_lab(test, reading, status, text, t.start, find_date(text, *sent)))
+                    if test not in _QUALITATIVE_TESTS:
+                        chained.extend(_lab(test, r, status, text, start, when or find_date(text, *sent))
+                                       for start, r, when in chained_labs(test, text, reading, sent[1]))
                     continue
                 if t.kind == "LAB" or not adm.is_drug_context(text, t.start, t.end, sent):
                     continue
@@ -307,10 +312,16 @@ class EvidenceBuilder:
             window = (sent[0], max(block_end, sent[1], _record_end(text, t.end)))
             mention = adm.Mention(drug, t.start, t.end, sent, window, sec, heading=_record_heading(text, t.start))
             mentions.append(adm.read_mention(text, mention, lowered))
+        # "Hgb 9.2 -> 12.1" in the assessment, when the note's results list "Hgb 12.1 (L)": one result
+        ev.labs.extend(lab for lab in chained if not any(x.test == lab.test and x.value == lab.value for x in ev.labs))
         lab_targets = [(t.start, t.end, "b12" if t.kind == "B12" else t.value) for t in targets if t.kind in ("LAB", "B12")]
         if lab_targets and "\n" in text:
             # a table's rows are results as written there, dated by their row
             ev.labs.extend(_lab(test, r, "affirmed", text, start, date) for test, start, r, date in trend_labs(text, lab_targets))
+            read_already = [(lab.test, lab.span) for lab in ev.labs]
+            ev.labs.extend(_lab(test, r, "affirmed", text, start, date)
+                           for test, start, r, date in dated_column_labs(text, lab_targets)
+                           if not any(t == test and s0 <= start < s1 for t, (s0, s1) in read_already))
         if mentions:  # most notes name no B12 drug: no addendum or date to read for them
             addendum_reversals(text, lowered, mentions)
             mentions = dated_mentions(text, lowered, mentions)
@@ -341,6 +352,8 @@ class EvidenceBuilder:
         ev.supervision = _name_the_unnamed(text, settle(ev.supervision))
         ev.em = assess_em(text, lowered, sentences, section_at, self.em_classifier)
         ev.loading_phase = find_loading_phase(text, lowered)
+        if not ev.administrations:
+            ev.unnamed_injections = unnamed_injections_given(text, lowered)
         return ev
 
 

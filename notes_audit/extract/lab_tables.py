@@ -1,11 +1,16 @@
-"""Trend tables: results laid out under a header that names the tests, one dated row per draw.
+"""Trend tables: results laid out under a header that names the tests, one dated row per draw, or
+under a header of dates, one row per test.
 
     B12 trend:                          B12 (pg/mL)   Hgb (g/dL)   MCV (fL)
      05/2023  212 pg/mL           03/2023     121 L         10.1 L       109 H
      01/2024  480 pg/mL           09/2023     388           12.8         96
 
+                     02/11/2025   08/06/2024   02/02/2024
+    Vitamin B12 (211-911)   >2000 H      1684 H       1122 H
+
 The test is named once, in the header, so the reader that looks for a value after each test name
-finds none; this one reads the rows below. A row is a line that starts with a date and names no
+finds none; this one reads the rows below. In the second shape that reader finds the first value
+only; this one reads each value under its date. A row is a line that starts with a date and names no
 test; its values go to the header's tests in order (or, when the counts differ, to the column
 each value stands under). Interpretation is the same as for any result (labs.interpret).
 """
@@ -107,4 +112,99 @@ def _row_labs(text: str, date: re.Match[str], row_end: int, header) -> list[tupl
                     c.group("flag"), c.group("cmp"), None, end)
         if r is not None:
             out.append((test, c.start("cmp") if c.group("cmp") else c.start("num"), r, date.group("date")))
+    return out
+
+
+_DATE_CELL = re.compile(
+    r"(?<![\w/.])(?:\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}/\d{4}|\d{4}-\d{2}(?:-\d{2})?|\d{1,2}/\d{1,2}|"
+    rf"{_MONTH}\s+'?\d{{2,4}}|\d{{1,2}}[-\s]{_MONTH}[-\s]\d{{2,4}})(?![\w/])", I)
+_HEADER_LABEL = re.compile(r"[A-Za-z][\w&/.%-]*(?:[ ]\S+)*")  # "Ref Range & Units", "Component", "Flag"
+_COLUMN_NAMES = re.compile(r"(?:[\s|:,()*&-]|\b(?:component|test|tests|analyte|lab|labs|name|result|results|ref|reference|range|"
+                           r"interval|normal|units?|flag|date|dates|collected|drawn|trend|value|values|and)\b)*", I)
+_AFTER_TEST_NAME = re.compile(r"(?:[ \t]*[\(\[][^)\]\n]{0,24}[\)\]])?")  # "Vitamin B12 (211-911)", "B12 (pg/mL)"
+
+
+def dated_column_labs(text: str, lab_targets: list[tuple[int, int, str]]) -> list[tuple[str, int, LabReading, str]]:
+    """Results of tables whose header is a row of dates and whose rows each start with a test:
+    every value goes to the date it stands under (a reference-range column's numbers stand under
+    no date). As (test, start of the value, reading, date)."""
+    on_line: dict[int, list[tuple[int, int, str]]] = {}
+    for t in sorted(lab_targets):
+        on_line.setdefault(text.rfind("\n", 0, t[0]) + 1, []).append(t)
+    # a row names one test, at its start ("Hgb 8.9  MCV 118  Plt 132" is a line of results, not a row)
+    first_on_line = {line: ts[0] for line, ts in on_line.items() if len(ts) == 1 and not text[line:ts[0][0]].strip(" \t*•|-")}
+    out: list[tuple[str, int, LabReading, str]] = []
+    header: list[tuple[int, int, str | None]] | None = None  # (start col, end col, date or None)
+    pos = 0
+    while pos <= len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end == -1 else end
+        line = text[pos:end]
+        if not line.strip():
+            header = None
+        elif pos in first_on_line and header is not None:
+            out.extend(_dated_row(text, pos, end, first_on_line[pos], header))
+        elif "\t" not in line and len(dates := list(_DATE_CELL.finditer(line))) >= 2:
+            header = _date_header(line, dates)
+        elif header is not None and not _CELL.search(line):
+            header = None
+        pos = end + 1
+    return out
+
+
+def _date_header(line: str, dates: list[re.Match[str]]) -> list[tuple[int, int, str | None]] | None:
+    """Columns of a header line: its dates, and the labels between them ("Ref Range & Units")."""
+    rest = _DATE_CELL.sub(lambda m: " " * len(m.group()), line)
+    if re.search(r"\d", rest) or not _COLUMN_NAMES.fullmatch(rest):
+        return None  # values or words on the line ("Labs (11/03 and 11/07/2026):"): not a header of dates
+    columns = [(d.start(), d.end(), d.group()) for d in dates]
+    columns += [(m.start(), m.end(), None) for m in _HEADER_LABEL.finditer(rest)]
+    return sorted(columns)
+
+
+def _dated_row(text: str, lo: int, hi: int, target: tuple[int, int, str], header) -> list[tuple[str, int, LabReading, str]]:
+    after_name = _AFTER_TEST_NAME.match(text, target[1], hi).end()
+    out = []
+    for c in _CELL.finditer(text, after_name, hi):
+        start = c.start("cmp") if c.group("cmp") else c.start("num")
+        col_start, col_end = start - lo, c.end() - lo
+        # the column whose span overlaps the cell most, or else the nearest
+        column = min(header, key=lambda h: (-max(0, min(h[1], col_end) - max(h[0], col_start)),
+                                            abs((h[0] + h[1]) / 2 - (col_start + col_end) / 2)))
+        if column[2] is None or not _UNIT_OR_NUMBER_ONLY.match(text, c.end(), hi):
+            continue
+        end = c.end()
+        while text[end - 1:end].isspace():
+            end -= 1
+        r = reading(target[2], float(c.group("num").replace(",", "")), norm_unit(c.group("unit")), c.group("flag"),
+                    c.group("cmp"), None, end)
+        if r is not None:
+            out.append((target[2], start, r, column[2]))
+    return out
+
+
+# after a value cell: the next cell, a separator, or the line's end ("232 - 1245 pg/mL" is a range)
+_UNIT_OR_NUMBER_ONLY = re.compile(r"(?![ \t]*[-–][ \t]*\d)")
+
+
+# "B12 143 (Jan '24) -> 388 (Jun '24) -> 512 (drawn 5/15/25)": later values of the same test, in order
+_NEXT_IN_CHAIN = re.compile(r"[ \t]*(?:\((?P<when>[^()\n]{1,30})\))?[ \t]*(?:->|-->|→|=>|⇒|>>)[ \t]*")
+
+
+def chained_labs(test: str, text: str, first: LabReading, limit: int) -> list[tuple[int, LabReading, str | None]]:
+    """Values that follow a result after arrows, each as (start, reading, its parenthesised date); a
+    value without a unit has the first one's."""
+    pos = first.end
+    out = []
+    while (arrow := _NEXT_IN_CHAIN.match(text, pos, limit)) and (c := _CELL.match(text, arrow.end(), limit)):
+        end = c.end()
+        while text[end - 1:end].isspace():
+            end -= 1
+        r = reading(test, float(c.group("num").replace(",", "")), norm_unit(c.group("unit")) or first.unit,
+                    c.group("flag"), c.group("cmp"), None, end)
+        if r is None:
+            break
+        when = _NEXT_IN_CHAIN.match(text, end, limit)
+        out.append((c.start("cmp") if c.group("cmp") else c.start("num"), r, when.group("when") if when and when.group("when") else None))
+        pos = end
     return out

@@ -72,6 +72,8 @@ class SectionFinder:
             if m.group("aside") and cat not in _LISTS | _ONE_LINE_WHEN_INLINE:
                 continue
             if len(title) >= 4 and (title.isupper() or title.istitle()):
+                if _nested_under_orders(text, heads, m.start("title")):
+                    continue  # "Orders Placed This Encounter\n  Medications\n    cyanocobalamin ...": the orders' kind
                 heads.setdefault(m.start("title"), (cat, m.end()))
         starts = sorted(heads)
         out = []
@@ -103,6 +105,21 @@ class SectionFinder:
             if val is not None and name.startswith("c") and name[1:].isdigit():
                 return self.rules[int(name[1:])]["category"]
         return "other"
+
+
+def _indent(text: str, pos: int) -> int:
+    line = text.rfind("\n", 0, pos) + 1
+    return len(text[line:pos]) - len(text[line:pos].lstrip(" \t"))
+
+
+def _nested_under_orders(text: str, heads: dict[int, tuple[str, int]], start: int) -> bool:
+    """Is a title indented under an orders title that has only titles and blank lines before it?"""
+    before = [s for s in heads if s < start]
+    if not before:
+        return False
+    prev = max(before)
+    return (heads[prev][0] == "orders" and _indent(text, start) > _indent(text, prev)
+            and not text[heads[prev][1]:text.rfind("\n", 0, start) + 1].strip())
 
 
 def _inline(text: str, body: int) -> bool:

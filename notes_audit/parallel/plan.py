@@ -44,6 +44,7 @@ class NoteRef:
     administrations: ClassVar[tuple[()]] = ()
     supervision: ClassVar[tuple[()]] = ()
     loading_phase: ClassVar[tuple[()]] = ()
+    unnamed_injections: ClassVar[tuple[()]] = ()
     em: ClassVar[EmEvidence] = _NO_EM
 
     @classmethod

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Generic, TypeVar
 
@@ -73,7 +73,24 @@ class LineContext:
     @cached_property
     def injections_given(self) -> list[Located[Administration]]:
         """SPEC §5.1: an administration with status `given` and a B12 drug, in the day's notes."""
-        return [a for a in self.administrations if a.item.status == "given" and a.item.drug in DRUGS]
+        given = [a for a in self.administrations if a.item.status == "given" and a.item.drug in DRUGS]
+        return given or self._orders_given_in_another_note()
+
+    def _orders_given_in_another_note(self) -> list[Located[Administration]]:
+        """A note of the day that reports an injection given without naming any drug ("Injection given
+        as ordered by Dr. Tanabe, R deltoid IM 3:50pm") gave the B12 drug another of the day's notes
+        ordered or planned ("Orders: Cyanocobalamin 1000 mcg IM x1 today in clinic"): one event
+        charted in two notes. It is located in the note that reports it given."""
+        orders = [a for a in self.administrations if a.item.status in ("ordered", "planned") and a.item.drug in DRUGS]
+        out = []
+        for note in self.day_notes:
+            order = next((o for o in orders if o.note_id != note.note_id), None)
+            if order is None:
+                continue
+            out.extend(Located(note.note_id, replace(order.item, status="given", site=None, administered_by=None,
+                                                     span=report.span, text=report.text))
+                       for report in note.unnamed_injections)
+        return out
 
     @cached_property
     def diagnoses(self) -> list[Located[Diagnosis]]:

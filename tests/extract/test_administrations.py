@@ -665,3 +665,59 @@ def test_a_sample_bottle_handed_over_is_no_dose_given(extractor):
 ])
 def test_one_time_orders_for_today(extractor, text, expected):
     assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "given" before a reason is the preposition, and "B12 status"/"B12 component" name the condition
+    ("A: Anemia of pregnancy, likely B12 component given diet.\nP: Cyanocobalamin 1000 mcg SL daily started; pt will buy OTC.",
+     {("cyanocobalamin", "planned")}),
+    ("Infant: advise pediatrician re: infant B12 status given maternal vegan diet.", set()),
+    ("Start IM B12 given achlorhydria: cyanocobalamin 1000 mcg IM today, L deltoid, given by R. Soto, MA.",
+     {("cyanocobalamin", "given")}),
+    # the verb keeps its complements
+    ("Methylcobalamin 5000 mcg SL tab given w/ breakfast, observed until dissolved.", {("methylcobalamin", "given")}),
+    ("Cyanocobalamin 1000 mcg IM given slowly into R deltoid.", {("cyanocobalamin", "given")}),
+    ("B-12 1000mcg IM given RD. Pt tol well.", {("b12_unspecified", "given")}),
+    # a later sentence refusing or putting off something else is not this dose's outcome
+    ("Cyanocobalamin 1000 mcg IM today, R deltoid.\nDiscussed ED eval - pt and wife decline ED today, understand risks.",
+     {("cyanocobalamin", "given")}),
+    ("Prenatal B12: methylcobalamin 1000 mcg SL daily, continue.\n- Genetic screening: declined quad screen.",
+     {("methylcobalamin", "planned")}),
+    ("Pt brought own vial: cyanocobalamin 1000 mcg/mL. Drew up 1 mL, IM R deltoid. Pt tolerated. "
+     "Taught self-injection for future doses? - deferred to next visit.", {("cyanocobalamin", "given")}),
+    ("Plan: cyanocobalamin 1000 mcg IM weekly x 4. Memory: cognitive decline over 2 yrs, MoCA 22.", {("cyanocobalamin", "planned")}),
+    ("Switch to cyanocobalamin 1000 mcg SL daily; she may go back to IM later if levels hold.", {("cyanocobalamin", "planned")}),
+    # refusing the dose stays a refusal, even beside something else refused
+    ("B12 injection offered. Employee declined labs and declined to pay out-of-pocket for inj.", {("b12_unspecified", "declined")}),
+    ("Cyanocobalamin 1000 mcg IM due today. Pt declined - needle anxiety.", {("cyanocobalamin", "declined")}),
+])
+def test_prepositions_and_refusals_of_something_else(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a vial's opening date and its storage at home are not the dose's date or place
+    ("Nurse Visit 6/17/2025\nCyanocobalamin 1000 mcg IM R deltoid - from clinic stock vial (MDV, lot 5107A4, opened 6/2).\n"
+     "Pt tol well.", {("cyanocobalamin", "given")}),
+    ("Medication: Cyanocobalamin 1000 mcg/mL vial - PATIENT SUPPLIED\nDose: 1 mL (1000 mcg)\nRoute: [x] IM\n"
+     "Site: [x] L deltoid\nComments: vial returned to pt, keeps it in fridge at home. next 9/26.",
+     {("cyanocobalamin", "given")}),
+    ("She self-injects cyanocobalamin 1000 mcg at home monthly.", {("cyanocobalamin", "historical")}),
+])
+def test_vial_dates_and_storage(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+@pytest.mark.parametrize("text, reported", [
+    ("Injection given as ordered by Dr. Tanabe, R deltoid IM 3:50pm. Pt tolerated well.", True),
+    ("Shot administered L deltoid by K. Obi, MA.", True),
+    # a drug named makes it that drug's administration, not an unnamed one
+    ("B12 injection given R deltoid.", False),
+    ("Flu shot given L deltoid.", False),
+    # not given, or not today
+    ("Injection not given - pt declined.", False),
+    ("Next injection due 7/17.", False),
+])
+def test_unnamed_injections(extractor, text, reported):
+    assert bool(extractor.extract_text(text).unnamed_injections) is reported

@@ -111,3 +111,22 @@ def test_a_single_charted_row(extractor, text, expected):
 ])
 def test_one_row_records_are_the_days_dose(extractor, text):
     assert ("cyanocobalamin", "given") in {(a.drug, a.status) for a in extractor.extract_text(text).administrations}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a record whose rows all carry one date is that day's record, with no visit date elsewhere;
+    # another medication's row in it is not a B12 dose
+    ("AMBULATORY MEDICATION ADMINISTRATION RECORD\nPrinted: 07/14/2025 13:22\n\n"
+     "Date/Time        | Medication                        | Dose      | Route | Status    | Performed By\n"
+     "07/14/2025 13:05 | hydroxocobalamin 1,000 mcg/mL inj | 1,000 mcg | IM    | Given     | PRICE, DANA LPN\n"
+     "07/14/2025 13:06 | ondansetron 4 mg ODT              | 4 mg      | PO    | Not Given | PRICE, DANA LPN\n",
+     {("hydroxocobalamin", "given")}),
+    # an Epic order list's "Medications" heading is the orders' kind; "administered as ordered" gives it
+    ("Nurse Only Visit - 06/10/2025\nOrders Placed This Encounter\n  Medications\n"
+     "    cyanocobalamin (VITAMIN B12) injection 1,000 mcg\n        Authorizing Provider: Rao, Sunita, PA-C\n\n"
+     "Procedures\n  Injection site: Left Gluteus\n  Route: Intramuscular\n\nNursing Note\n"
+     "  Administered as ordered, bandaid applied. Pt waited 10 min, no reaction.\n",
+     {("cyanocobalamin", "planned"), ("cyanocobalamin", "given")}),
+])
+def test_one_day_records_and_order_lists(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected

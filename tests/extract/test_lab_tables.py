@@ -32,3 +32,36 @@ def test_trend_tables(extractor, text, expected):
 ])
 def test_not_trend_tables(extractor, text):
     assert [l for l in extractor.extract_text(text).labs if l.date] == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a header of dates, one row per test: each value under its date (the first is read as usual)
+    ("Lab Flowsheet\n                          02/11/2025      08/06/2024      02/02/2024\n"
+     "Vitamin B12 (211-911)     >2000 H         1684 H          1122 H\n"
+     "Folate (>5.9 ng/mL)       16.4            15.1            --\n\nA/P: hold today's dose.",
+     {("b12", 2000, "elevated"), ("b12", 1684, "elevated"), ("b12", 1122, "elevated"), ("folate", 16.4, None),
+      ("folate", 15.1, None)}),
+    # a reference-range column stands under no date
+    ("Component          Ref Range & Units     07/24/25     05/08/25\n"
+     "Vitamin B12        232 - 1245 pg/mL      618          151 (L)\n"
+     "MCV                80 - 100 fL           94           106 (H)\n",
+     {("b12", 618, "normal"), ("b12", 151, "deficient"), ("mcv", 94, None), ("mcv", 106, "elevated")}),
+    # month/year columns, units beside the test
+    ("Labs - trend\n                    04/2023    05/2024    04/2025\nB12 (pg/mL)          402        311        174 L\n",
+     {("b12", 402, "normal"), ("b12", 311, "borderline"), ("b12", 174, "deficient")}),
+    # dates in a title are no header, and a line of several results is no row
+    ("Labs (11/03 and 11/07/2026):\n Hgb 8.9 g/dL (L)   MCV 118 fL (H)   RDW 19.8   Plt 132   WBC 4.1\n",
+     {("hemoglobin", 8.9, "deficient"), ("mcv", 118, "elevated")}),
+    # values after arrows are the same test's later results; one already listed is not read twice
+    ("Trend: B12 143 (Jan '24) -> 388 (Jun '24) -> 512 (drawn 5/15/25). No neuro change.",
+     {("b12", 143, "deficient"), ("b12", 388, "normal"), ("b12", 512, "normal")}),
+    ("MMA 0.8 umol/L → 0.3", {("mma", 0.8, "elevated"), ("mma", 0.3, "normal")}),
+])
+def test_dated_columns_and_arrows(extractor, text, expected):
+    assert {(l.test, l.value, l.interpretation) for l in extractor.extract_text(text).labs} == expected
+
+
+def test_a_chained_value_listed_elsewhere_is_one_result(extractor):
+    text = "Labs: Hgb 12.1 (L)   MCV 96\nA: good response (Hgb 9.2 -> 12.1).\n"
+    labs = [(l.test, l.value) for l in extractor.extract_text(text).labs]
+    assert labs.count(("hemoglobin", 12.1)) == 1

@@ -28,6 +28,12 @@ def test_em(extractor, text, expected):
     ("Cyanocobalamin 1000 mcg IM weekly x 4 weeks, then monthly.", True),
     ("Loading dose given today.", True),
     ("Monthly maintenance injection given.", False),
+    ("Injection 2 of 4 today; dose #3 of 4 next Tuesday.", True),
+    ("Dose 2/4 given, L deltoid.", True),
+    # a dose's date is no count of a series
+    ("Walk-in, asked for her B12 early. Last dose 3/4 here. Cyanocobalamin 1000 mcg IM L deltoid.", False),
+    ("Next dose 3/18/25.", False),
+    ("Injection 5/12/2025 given R deltoid.", False),
 ])
 def test_loading_phase(extractor, text, loading):
     assert bool(extractor.extract_text(text).loading_phase) is loading

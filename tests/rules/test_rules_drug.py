@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from rules.builders import admin, good_note, line, note, reasons, result_for, run
+from notes_audit.evidence.model import EvidenceSpan, NoteEvidence
+from rules.builders import admin, good_note, line, note, reasons, result_for, run, supported_day
 
 
 def day_reasons(administrations, drug_code="J3420", units=1, **note_fields):
@@ -169,3 +170,30 @@ def test_admin_not_documented_lists_what_was_found():
     assert [e.span for e in finding.evidence] == [ordered.span]
     results = run([line("96372"), line("J3420", number=2)], [good_note(administrations=[])])
     assert result_for(results, "J3420").findings[0].evidence == []
+
+
+def _nurse_note(note_id: str, reports: list[str]) -> NoteEvidence:
+    n = good_note(note_id, administrations=[])
+    n.unnamed_injections = [EvidenceSpan((0, len(r)), r) for r in reports]
+    return n
+
+
+@pytest.mark.parametrize("order_status, reports, expected", [
+    # the provider's note orders today's dose; the nurse's note says only "Injection given as ordered"
+    ("ordered", ["Injection given as ordered, R deltoid IM 3:50pm."], []),
+    ("planned", ["Injection given as ordered, R deltoid IM 3:50pm."], []),
+    # nothing reported given, or the order was refused: still no injection given
+    ("ordered", [], ["ADMIN_NOT_DOCUMENTED"]),
+    ("declined", ["Injection given as ordered, R deltoid IM 3:50pm."], ["ADMIN_NOT_DOCUMENTED"]),
+])
+def test_an_order_given_in_another_note_of_the_day(order_status, reports, expected):
+    provider = good_note("n1", administrations=[admin(status=order_status, by=None)])
+    results = run(supported_day(), [provider, _nurse_note("n2", reports)])
+    assert reasons(result_for(results, "J3420")) == expected
+    assert reasons(result_for(results, "96372")) == expected
+
+
+def test_an_unnamed_injection_alone_is_no_b12_given():
+    # the note that reports it names no drug, and no other note of the day orders one
+    results = run(supported_day(), [_nurse_note("n1", ["Injection given, R deltoid IM."])])
+    assert reasons(result_for(results, "J3420")) == ["ADMIN_NOT_DOCUMENTED"]

@@ -1,0 +1,36 @@
+"""Injections a note reports given without naming any drug.
+
+    Nurse Note: Injection given as ordered by Dr. Tanabe, R deltoid IM 3:50pm. Pt tolerated well.
+
+A nurse's note that completes an order written in another of the day's notes (the provider's
+"Orders: Cyanocobalamin 1000 mcg IM x1 today in clinic"). The note alone cannot say which drug it
+was, so it is no administration of SPEC §3; it is kept as an extension key (`unnamed_injections`)
+and the audit pairs it with the B12 drug another of the day's notes orders or plans for that day
+(rules/context.py). A note that names a B12 drug or any other medication has no unnamed injection:
+its injections are that drug's.
+"""
+
+from __future__ import annotations
+
+from notes_audit.evidence.model import EvidenceSpan
+from notes_audit.extract import administrations as adm
+
+_NOT_TODAYS_GIVEN = frozenset({"declined", "held", "historical", "planned", "ordered"})
+
+
+def unnamed_injections_given(text: str, lowered: str) -> list[EvidenceSpan]:
+    """Sentences reporting an injection given today, with how (route, site, amount, by whom, today),
+    in a note that names no drug at all."""
+    if adm.DRUG_NAME.search(text) or adm.other_drug_named(lowered, 0, len(text)):
+        return []
+    out = []
+    pos = 0
+    for brk in [*adm.SENTENCE_BREAK.finditer(text), None]:
+        end = brk.start() if brk else len(text)
+        if end > pos and adm.INJECTION_WORD.search(text, pos, end):
+            cues = adm.cues_in(text, pos, end, lowered)
+            if "given" in cues and not cues & _NOT_TODAYS_GIVEN and adm.says_how(text, pos, end, lowered):
+                out.append(EvidenceSpan((pos, end), text[pos:end]))
+        if brk:
+            pos = brk.end()
+    return out

@@ -665,6 +665,7 @@ _SOMETHING_ELSE_REFUSED = re.compile(
     r"\b(?:declin\w*|refus\w*|defer\w*|postpon\w*|hold\w*|held)\s+(?:(?:the|an?|further|any|her|his|to\s+(?:go\s+to|have|get|be))\s+)?"
     r"(?:ed|er|emergency|transfer|transport|ambulance|admission|admit|hospitali\w+|transfusion|labs?|blood\s+work|bloodwork|draw|"
     r"appt|appointment|referral|imaging|mri|ct|x-?ray|emg|egd|colonoscopy|endoscopy|mammo\w*|screen\w*|quad|nipt|genetic\w*|"
+    r"blood(?:\s+(?:draw|work|tests?))?|band-?aids?|bandages?|gauze|cotton\s+ball|ice|numbing\s+\w+|chaperone|gown|wheelchair|"
     r"vaccin\w*|immuni[sz]\w*|flu|influenza|covid|shingrix|tdap|pneumo\w*|hep\w*|switch\w*|chang\w*|oral|pills?|tablets?|"
     r"nasal|sublingual|teaching|education|counsel\w*|trial|exam|pap|biopsy)\b|"
     r"\b(?:teach\w*|taught|self[\s-]inject\w*)\b[^.;\n]{0,60}\bdefer\w*", I)
@@ -675,8 +676,11 @@ def _refused_or_held_here(text: str, lowered: str, lo: int, hi: int, status: str
     def refuses_this(a: int, b: int) -> bool:
         if status not in cues_in(text, a, b, lowered):
             return False
-        a0 = max(lo, a - 80)  # "taught self-injection for future doses? - deferred": the object may end the sentence before
-        rest = _SOMETHING_ELSE_REFUSED.sub(lambda r: " " * len(r.group()), text[a0:b])[a - a0:]
+        # the object may end the sentence before ("taught self-injection for future doses? - deferred") or
+        # lie past the block's end ("pt declined further | blood draw")
+        a0 = max(lo, a - 80)
+        b1 = min(len(text), b + 40)
+        rest = _SOMETHING_ELSE_REFUSED.sub(lambda r: " " * len(r.group()), text[a0:b1])[a - a0:b - a0]
         return status in cues_in(rest, 0, len(rest), lower_same_length(rest))
     return _first_sentence_where(text, lo, hi, refuses_this) < hi
 
@@ -692,7 +696,7 @@ def _status(text: str, m: Mention, lowered: str) -> str | None:
     if in_history_section and not _GIVEN_TODAY_IN_LIST.search(text, s0, s1):
         cues.discard("given")
     for status in ("declined", "held"):
-        if status in cues:
+        if status in cues and _refused_or_held_here(text, lowered, max(s0, m.start - 120), min(s1, m.end + 160), status):
             return status
     line = text.rfind("\n", 0, m.start) + 1
     if (_TIMED_ROW.match(text, line) and not in_history_section and not cues & {"historical", "planned"}
@@ -701,8 +705,10 @@ def _status(text: str, m: Mention, lowered: str) -> str | None:
     if "given" in cues:
         if "historical" in cues and not _STRONG_GIVEN_TODAY.search(text, s0, s1):
             return "historical"  # "last given 3/1"
-        if _planned_just_before(text, m, lowered):
-            return "planned"  # "...tolerated well, we will continue the cyanocobalamin weekly"
+        if _planned_just_before(text, m, lowered) and not _STRONG_GIVEN_TODAY.search(text, m.end, s1):
+            # "...tolerated well, we will continue the cyanocobalamin weekly" (but "Continue cyanocobalamin
+            # 1000 mcg IM q4wk; today's dose given in clinic by MA" reports today's dose)
+            return "planned"
         return "given"
     if (_DUE_FOR.search(text, max(s0, m.start - 60), m.start) and not _LATER.search(text, m.end, _clause_end(text, m.end, s1))
             or _DUE_TODAY.match(text, m.end, s1)):
@@ -829,7 +835,9 @@ def read_mention(text: str, m: Mention, lowered: str | None = None) -> Mention:
         a["given_later"] = bool(today and today[0] == "given")
     m.attrs["status"] = status
     near_lo, near_hi = max(s0, m.start - 60), min(s1, m.end + 120)
-    if status in ("given", "visit_reason") and _REGIMEN.search(text, m.end, near_hi):
+    if status == "given" and _planned_just_before(text, m, lowered):
+        a["regimen"] = "planned"  # "Continue cyanocobalamin 1000 mcg IM monthly; given today.": today's dose, and the plan
+    elif status in ("given", "visit_reason") and _REGIMEN.search(text, m.end, near_hi):
         # "Ordered: cyanocobalamin 1000 mcg IM daily x 7, then weekly x 4, then monthly. 1st dose given today."
         # (The visit's purpose carries its regimen only once today's dose is known given: see merge.)
         explicit = _EXPLICIT_ORDER.search(text, near_lo, near_hi) or _ORDER_SENT.search(text, s1, a["block_end"])

@@ -141,6 +141,8 @@ class ConTextAsserter:
                 continue
             if len(text[gap[0]:gap[1]].split()) > scope:
                 continue
+            if _inside_other_parentheses(text, mod, target):
+                continue  # "pernicious anemia (IF Ab +, parietal cell Ab neg, 2022)": the aside's own result
             if any(gap[0] <= t0 and t1 <= gap[1] for t0, t1 in terms):
                 continue
             stops = (mod.rule.rule.metadata or {}).get("stop_at")
@@ -148,6 +150,22 @@ class ConTextAsserter:
                 continue
             reaching.append((gap[1] - gap[0], STATUS_OF_CATEGORY[mod.rule.rule.category]))
         return reaching
+
+
+def _inside_other_parentheses(text: str, mod: Modifier, target: Target) -> bool:
+    """Is the trigger inside a parenthesis (on its line) that does not hold the target, and about
+    something of its own there ("(IF Ab +, parietal cell Ab neg)")? A parenthesis that opens with the
+    trigger right after the target qualifies the target ("pernicious anemia (not confirmed)")."""
+    line = text.rfind("\n", 0, mod.start) + 1
+    opened = text.rfind("(", line, mod.start)
+    if opened == -1 or text.find(")", opened, mod.start) != -1:
+        return False
+    line_end = text.find("\n", mod.end)
+    closed = text.find(")", mod.end, len(text) if line_end == -1 else line_end)
+    if closed == -1 or opened < target.start and target.end <= closed:
+        return False
+    qualifies_target = not text[opened + 1:mod.start].strip(" \t,:-") and not text[target.end:opened].strip(" \t:-")
+    return not qualifies_target
 
 
 def _axis_only(mod: Modifier) -> bool:

@@ -687,6 +687,14 @@ def test_one_time_orders_for_today(extractor, text, expected):
      "Taught self-injection for future doses? - deferred to next visit.", {("cyanocobalamin", "given")}),
     ("Plan: cyanocobalamin 1000 mcg IM weekly x 4. Memory: cognitive decline over 2 yrs, MoCA 22.", {("cyanocobalamin", "planned")}),
     ("Switch to cyanocobalamin 1000 mcg SL daily; she may go back to IM later if levels hold.", {("cyanocobalamin", "planned")}),
+    ("3/3/25 1410 Pt here for B12 inj. given 1000mcg IM R delt. pt tol well, no rxn, declined bandaid. next in 1 mo.",
+     {("b12_unspecified", "given")}),
+    ("Plan:\n- Hydroxocobalamin 1 mg IM daily x 7 d - ordered. Dose #1 given today in clinic by our RN, L deltoid.\n"
+     "- Intrinsic factor Ab not yet done - pt declined further blood draw today, next visit.",
+     {("hydroxocobalamin", "given"), ("hydroxocobalamin", "ordered")}),
+    # a plan to continue, and today's dose reported after it in the same sentence: both
+    ("A/P Pernicious anemia - stable. Continue cyanocobalamin 1000 mcg IM q4wk; today's dose given in clinic by MA.",
+     {("cyanocobalamin", "given"), ("cyanocobalamin", "planned")}),
     # refusing the dose stays a refusal, even beside something else refused
     ("B12 injection offered. Employee declined labs and declined to pay out-of-pocket for inj.", {("b12_unspecified", "declined")}),
     ("Cyanocobalamin 1000 mcg IM due today. Pt declined - needle anxiety.", {("cyanocobalamin", "declined")}),

@@ -311,3 +311,18 @@ def test_doubt_tests_and_other_people(extractor, text, expected):
 ])
 def test_reporters_joined_findings_and_signs(extractor, text, expected):
     assert {(d.concept, d.status) for d in extractor.extract_text(text).diagnoses} == expected
+
+
+@pytest.mark.parametrize("text, concept, status", [
+    # a trigger inside an aside about something else stays there
+    ("Pt w/ pernicious anemia (IF Ab +, parietal cell Ab neg, 2022).", "pernicious_anemia", "affirmed"),
+    ("Macrocytic anemia (folate, TSH normal; no alcohol) - due to B12 deficiency.", "macrocytic_anemia", "affirmed"),
+    # an aside that opens with the trigger right after the condition qualifies it
+    ("Pernicious anemia (suspected), antibodies pending.", "pernicious_anemia", "uncertain"),
+    ("No evidence of pernicious anemia (IF Ab neg).", "pernicious_anemia", "negated"),
+    # a note written in lower case: the full stop ends the trigger's reach
+    ("pt here for b12 inj. tol well. denies sob/cp. dx PA. Dr. Oyelaran on video.", "pernicious_anemia", "affirmed"),
+    ("no hx of pernicious anemia.", "pernicious_anemia", "negated"),
+])
+def test_asides_and_lower_case_sentences(extractor, text, concept, status):
+    assert {d.status for d in extractor.extract_text(text).diagnoses if d.concept == concept} == {status}

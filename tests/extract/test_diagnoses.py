@@ -326,3 +326,16 @@ def test_reporters_joined_findings_and_signs(extractor, text, expected):
 ])
 def test_asides_and_lower_case_sentences(extractor, text, concept, status):
     assert {d.status for d in extractor.extract_text(text).diagnoses if d.concept == concept} == {status}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an answer after the finding, in prose or in a ticked box
+    ("Neurologic: Numbness no. Tingling no.", {("neuropathy", "negated")}),
+    ("Any new numbness/tingling?          [x] No  [ ] Yes", {("neuropathy", "negated")}),
+    ("New numbness/tingling/weakness?     [ ] Y  [x] N", {("neuropathy", "negated")}),
+    ("Numbness/tingling? [x] Yes [ ] No", set()),
+    # a relative who drives the patient is no experiencer
+    ("she denies fatigue she denies any numbness her daughter drove her today", {("fatigue", "negated"), ("neuropathy", "negated")}),
+])
+def test_answers_after_findings(extractor, text, expected):
+    assert {(d.concept, d.status) for d in extractor.extract_text(text).diagnoses} == expected

@@ -403,6 +403,16 @@ def _auxiliary_in(text: str, lo: int, hi: int) -> Person | None:
     return None
 
 
+def auxiliary_signer(text: str, tail: int = 200) -> Person | None:
+    """The nurse or medical assistant who signs the note ("Tiffani Greco, MA" as its last line), when
+    no practitioner signs it: the person who charted, and so gave, a dose the note does not say who gave."""
+    people = find_people(text, max(0, len(text) - tail), len(text))
+    if not people or any(p[3] in PROVIDER_CREDENTIALS for p in people):
+        return None
+    _, _, name, cred = people[-1]
+    return Person(name, cred) if cred in AUXILIARY else None
+
+
 _ORDER_MADE_AFTER = re.compile(r"\s+(?:was\s+|is\s+)?(?:written|signed|entered|placed|renewed|sent|given)\b")  # "standing order written for B12"
 _EXISTING_ORDER = re.compile(r"\b(?:per|as|under)\s+(?:(?:a|the|his|her|an|dr\.?|md|np|pa|[a-z]+'s|standing|active|existing|current|"
                              r"physician|provider|doctor|md's|written|signed|protocol)\s+){0,3}$|(?<!new\s)\bstanding\s+$")
@@ -662,13 +672,17 @@ def _planned_just_before(text: str, m: Mention, lowered: str) -> bool:
 # "pt and wife decline ED today", "declined quad screen", "declined switching to oral", "taught
 # self-injection - deferred to next visit": a later sentence refusing or putting off something else.
 _SOMETHING_ELSE_REFUSED = re.compile(
-    r"\b(?:declin\w*|refus\w*|defer\w*|postpon\w*|hold\w*|held)\s+(?:(?:the|an?|further|any|her|his|to\s+(?:go\s+to|have|get|be))\s+)?"
+    r"\b(?:declin\w*|refus\w*|defer\w*|postpon\w*|hold\w*|held)\s+(?:(?:the|an?|further|any|her|his)\s+|to\s+(?:(?:go\s+to|have|get|be)\s+)?)?"
     r"(?:ed|er|emergency|transfer|transport|ambulance|admission|admit|hospitali\w+|transfusion|labs?|blood\s+work|bloodwork|draw|"
     r"appt|appointment|referral|imaging|mri|ct|x-?ray|emg|egd|colonoscopy|endoscopy|mammo\w*|screen\w*|quad|nipt|genetic\w*|"
     r"blood(?:\s+(?:draw|work|tests?))?|band-?aids?|bandages?|gauze|cotton\s+ball|ice|numbing\s+\w+|chaperone|gown|wheelchair|"
+    r"wait\w*|stay\w*|observ\w*|obs|monitoring|\d+\s*-?\s*min\w*|"
     r"vaccin\w*|immuni[sz]\w*|flu|influenza|covid|shingrix|tdap|pneumo\w*|hep\w*|switch\w*|chang\w*|oral|pills?|tablets?|"
     r"nasal|sublingual|teaching|education|counsel\w*|trial|exam|pap|biopsy)\b|"
-    r"\b(?:teach\w*|taught|self[\s-]inject\w*)\b[^.;\n]{0,60}\bdefer\w*", I)
+    r"\b(?:teach\w*|taught|self[\s-]inject\w*)\b[^.;\n]{0,60}\bdefer\w*|"
+    # "Advised to see Dr Pillay today - pt declined": the advice refused
+    r"\b(?:advised|recommended|suggested|offered|encouraged)\s+(?:\w+\s+)?to\s+(?:see|go|visit|make|book|schedule|return|call|seek|"
+    r"consult|attend|get\s+(?:seen|checked)|be\s+seen|follow)\b[^.;\n]{0,80}?\b(?:declin\w*|refus\w*)", I)
 
 
 def _refused_or_held_here(text: str, lowered: str, lo: int, hi: int, status: str) -> bool:

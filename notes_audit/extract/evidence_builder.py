@@ -202,6 +202,9 @@ def _lab(test: str, reading, status: str, text: str, start: int, date: str | Non
                date=date)
 
 
+_PRACTITIONER_NAMED = re.compile(r"\b(?:dr\.?|doctor|md|do|np|pa(?:-c)?|physician|provider)\b", re.I)
+
+
 def _number(v: float | None) -> float | int | None:
     if v is None:
         return None
@@ -331,8 +334,13 @@ class EvidenceBuilder:
                 for m in mentions:
                     if m.attrs.get("status") == "given":
                         m.attrs["status"] = "historical"
+        signer = None
         for a in adm.merge(text, mentions):
             a.dose_value = _number(a.dose_value)
+            if a.status == "given" and a.administered_by is None and not _PRACTITIONER_NAMED.search(a.text):
+                # "Administered: Methylcobalamin 5000 mcg IM ... Tiffani Greco, MA": the staff who signs gave it
+                signer = signer or adm.auxiliary_signer(text)
+                a.administered_by = signer
             ev.administrations.append(a)
         ev.supervision = find_supervision(text, lowered, sentences)
         present = [s for s in ev.supervision if s.presence in ("in_office", "virtual")]

@@ -21,7 +21,8 @@ _CUE = re.compile(
     r"available\s+(?:by|via|for|in|on)\b|not\s+available\b|unavailable\b|audio|video\b|telehealth\b|virtual(?:ly)?\b|"
     r"by\s+(?:tele)?phone\b|phone\s+only\b|off[\s-]?site\b|no\s+(?:provider|physician|doctor|md|practitioner)\b|"
     r"(?:provider|physician|doctor|md|supervisor)\s+(?:present|on\s+premises|here|available)\b|present\s*:|on\s+premises|in\s+(?:the\s+)?ofc\b|on\s+(?:the\s+)?(?:floor|unit)\b)")
-_PROVIDER_WORD = re.compile(r"supervis\w*|\bprovider\b|\bphysician\b|\bpractitioner\b|\bdoctor\b|\bDr\b|\bMD\b|\bNP\b|\bDO\b|\bPA\b", I)
+_PROVIDER_WORD = re.compile(r"supervis\w*|\bprovider\b|\bphysician\b|\bpractitioner\b|\bdoctor\b|\bDr\b|\bMD\b|\bNP\b|\bDO\b|\bPA\b|"
+                            r"\b(?:[FA]NP|AGNP|DNP|APRN|ARNP|CRNP|ACNP|WHNP|PMHNP|CNM|DPM|MBBS)\b|\bPA-C\b|\bNP-C\b", I)
 _VIRTUAL = re.compile(r"audio[\s-]*(?:and|&|/|-|\+)?\s*video|\bvideo\b|telehealth|telemedicine|tele-?video|\bvirtual(?:ly)?\b|\bzoom\b|doxy|"
                       r"real[\s-]time\s+(?:two[\s-]way\s+)?(?:audio|video|interactive)|two[\s-]way\s+(?:audio|video)", I)
 _STRONG_VIRTUAL = re.compile(r"video|real[\s-]time|two[\s-]way|zoom|doxy", I)
@@ -52,11 +53,18 @@ _UNTICKED_OPTION = re.compile(r"(?:\[\s*\]|☐|\(\s*\))[ \t]*[^\[\]☐☒☑()\n
 _WEAK_VIRTUAL = re.compile(r"telehealth|telemedicine|\bvirtual(?:ly)?\b|\bremote(?:ly)?\b", I)
 
 
+_ASIDE = re.compile(r"\([^()\n]*\)")
+
+
 def presence_of(text: str, lo: int, hi: int) -> str:
     seg = _UNTICKED_OPTION.sub(lambda m: " " * len(m.group()), text[lo:hi])
     question = _PRESENCE_QUESTION.search(seg)
     if question:
         return "absent" if question.group("answer").lower().rstrip().endswith("no") else "in_office"
+    outside_asides = _ASIDE.sub(lambda m: " " * len(m.group()), seg)
+    if (_VIRTUAL.search(seg) and not _VIRTUAL.search(outside_asides) and _IN_OFFICE.search(outside_asides)
+            and not _PHONE.search(outside_asides) and not _ABSENT.search(outside_asides)):
+        return "in_office"  # "who is in clinic this afternoon (seeing in-person pts after her telehealth block)"
     virtual = _VIRTUAL.search(seg)
     if virtual and not re.search(r"audio[\s-]only|phone\s+only", seg, I):
         if _FAILED.search(seg):

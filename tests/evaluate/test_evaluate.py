@@ -262,6 +262,8 @@ def test_unusable_gold_exits_2(tmp_path, make, needle, as_json):
     ("audit-dev-e", 0.98, 0.95),  # and a fifth
     ("audit-dev-f", 0.98, 0.95),  # and a sixth
     ("audit-dev-g", 0.98, 0.95),  # and a seventh
+    ("audit-dev-h", 0.98, 0.95),  # and an eighth
+    ("audit-dev-i", 0.98, 0.95),  # and a ninth
 ])
 def test_development_audit_corpora_keep_their_scores(corpus, min_accuracy, min_micro_f1):
     d = json.loads(evaluate_path(Path(__file__).resolve().parents[2] / "corpora" / corpus, as_json=True))

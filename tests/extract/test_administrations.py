@@ -695,6 +695,11 @@ def test_one_time_orders_for_today(extractor, text, expected):
     # a plan to continue, and today's dose reported after it in the same sentence: both
     ("A/P Pernicious anemia - stable. Continue cyanocobalamin 1000 mcg IM q4wk; today's dose given in clinic by MA.",
      {("cyanocobalamin", "given"), ("cyanocobalamin", "planned")}),
+    ("Medication  Hydroxocobalamin 1mg/1ml solution for injection - 1mg IMI L deltoid. Batch KX2231.\n"
+     "Comment  Tolerated. Long standing pt, declined to wait the 10 mins.", {("hydroxocobalamin", "given")}),
+    ("Cobalin-H (hydroxocobalamin) 1000 ug IMI R deltoid. Batch 2209K.\nPt mentions loose stools x 1 week. "
+     "Advised to see Dr Pillay today - pt declined, already has gastro appt.\nTolerated inj well.",
+     {("hydroxocobalamin", "given")}),
     # refusing the dose stays a refusal, even beside something else refused
     ("B12 injection offered. Employee declined labs and declined to pay out-of-pocket for inj.", {("b12_unspecified", "declined")}),
     ("Cyanocobalamin 1000 mcg IM due today. Pt declined - needle anxiety.", {("cyanocobalamin", "declined")}),

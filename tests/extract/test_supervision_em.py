@@ -287,3 +287,29 @@ def test_an_attestation_is_signed_by_the_notes_signer_not_a_doctor_named_in_the_
 def test_whereabouts_before_the_name_when_an_aside_follows(extractor):
     text = _INJECTION + "Supervising provider on site: Dr. Priya Venkataraman (covering for Dr. Gallagher, who is out this week)."
     assert {(s.name.split()[-1], s.presence) for s in extractor.extract_text(text).supervision} == {("Venkataraman", "in_office")}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an advanced-practice credential written out ("FNP", "APRN") names a supervising practitioner
+    ("9/2/25 1410 -- B12 1000mcg IM L delt, tol well. Jolene Pruitt FNP in clinic. -D. Sims MA",
+     [("Jolene Pruitt", "in_office")]),
+    ("Cyanocobalamin 1000 mcg IM given. R. Haas APRN on site.", [("R. Haas", "in_office")]),
+    # where they are, said outside an aside about their telehealth morning
+    ("Cyanocobalamin 1000 mcg IM given L deltoid. Reported to D. Whitcomb-Ruiz, FNP-C who is in clinic this "
+     "afternoon (seeing in-person pts after her telehealth block).", [("D. Whitcomb-Ruiz", "in_office")]),
+])
+def test_practitioner_credentials_and_asides(extractor, text, expected):
+    assert [(s.name, s.presence) for s in extractor.extract_text(text).supervision] == expected
+
+
+@pytest.mark.parametrize("text, credential", [
+    # the staff member who signs a note that does not say who gave the dose gave it
+    ("Wellness Bar Visit\nAdministered: Methylcobalamin 5000 mcg IM, L deltoid (lot MC0925)\nTolerated well.\n\n"
+     "Tiffani Greco, MA", "MA"),
+    # a practitioner signing, or a practitioner named in the dose's line, is not that
+    ("Administered: cyanocobalamin 1000 mcg IM, L deltoid.\n\nAmanda Chen, MD", None),
+    ("Dr. Lee administered cyanocobalamin 1000 mcg IM R deltoid.\n\nK. Obi, MA", None),
+])
+def test_the_signer_gave_an_unattributed_dose(extractor, text, credential):
+    (given,) = [a for a in extractor.extract_text(text).administrations if a.status == "given"]
+    assert (given.administered_by.credential if given.administered_by else None) == credential

@@ -60,9 +60,13 @@ _RANGE = re.compile(
 _QUALITATIVE = re.compile(
     r"(?P<gap>[\s:=\-–|.…]*(?:(?:was|is|were|are|came\s+back|returned|result(?:ed)?|test(?:ed)?|screen|titer|"
     r"\([^()\n]{0,25}\))[\s:=\-–|.…]*)*)"
-    r"(?P<res>positive|negative|pos\b|neg\b|not\s+detected|detected|non-?reactive|reactive|present|absent|\(\+\)|\(-\)|\+(?!\d)|-(?!\d))",
+    # a lone "+" or "-" is a result, not "IF Ab + parietal cell Ab ordered" (and) or "--" (an empty cell)
+    r"(?P<res>positive|negative|pos\b|neg\b|not\s+detected|detected|non-?reactive|reactive|present|absent|\(\+\)|\(-\)|"
+    r"\+(?![\d+])(?![ \t]+[A-Za-z])|(?<!-)-(?![\d-])(?![ \t]+[A-Za-z]))",
     re.I,
 )
+# "IF Ab -- pending", "Anti-parietal cell Ab - sent, report awaited": no result yet
+_NOT_YET = re.compile(r"[^\n]{0,25}?\b(?:pending|sent|ordered|awaited|to\s+follow|in\s+process|not\s+(?:yet\s+)?(?:done|resulted|back))\b", re.I)
 _QUALITATIVE_BEFORE = re.compile(r"(?P<res>positive|negative|elevated|high|low)\s+(?:for\s+)?$", re.I)
 _DATE = re.compile(r"\b(?:\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2}|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4})\b", re.I)
 
@@ -239,13 +243,16 @@ def reading(test: str, value: float, unit: str | None, flag_raw: str | None, cmp
 
 def read_qualitative(text: str, start: int, pos: int, limit: int) -> LabReading | None:
     """Antibody results: "IF antibody positive", "positive parietal cell Ab", "Ab: negative"."""
+    if _NOT_YET.match(text, pos, limit) and not _QUALITATIVE.match(text, pos, limit):
+        return None
     m = _QUALITATIVE.match(text, pos, limit)
     res = None
     end = pos
-    if m and len(m.group("gap")) <= 30:
+    if m and len(m.group("gap")) <= 30 and not (m.group("res") in "+-" and _NOT_YET.match(text, m.end(), limit)):
         res, end = m.group("res").lower(), m.end()
     else:
-        b = _QUALITATIVE_BEFORE.search(text, max(0, start - 20), start)
+        # "positive parietal cell Ab" - on the test's own line ("... POSITIVE\nIntrinsic factor Ab pending" is not)
+        b = _QUALITATIVE_BEFORE.search(text, max(0, start - 20, text.rfind("\n", 0, start) + 1), start)
         if b:
             res = b.group("res").lower()
     if res is None:

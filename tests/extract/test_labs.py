@@ -187,3 +187,20 @@ def test_lab_phrasings_table(extractor, text, test, value, interpretation):
 ])
 def test_results_behind_diagnoses(extractor, text, expected):
     assert [(l.test, l.value, l.interpretation) for l in extractor.extract_text(text).labs] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an empty cell, a pending result, or "+" meaning "and" is no antibody result
+    ("IF Ab                 --             pending\nParietal cell Ab      --             POSITIVE\n",
+     [("parietal_cell_ab", "positive")]),
+    ("Parietal cell Ab ... POSITIVE\nIntrinsic factor Ab  pending\n", [("parietal_cell_ab", "positive")]),
+    ("MRI C-spine ordered; IF Ab + parietal cell Ab ordered.", []),
+    ("Anti-intrinsic factor Ab - Positive\nAnti-parietal cell Ab - sent, report awaited", [("intrinsic_factor_ab", "positive")]),
+    # signs and words that are results
+    ("IF Ab +", [("intrinsic_factor_ab", "positive")]),
+    ("IF Ab (-)", [("intrinsic_factor_ab", "negative")]),
+    ("Intrinsic factor Ab -\n", [("intrinsic_factor_ab", "negative")]),
+    ("positive IF Ab", [("intrinsic_factor_ab", "positive")]),
+])
+def test_antibody_results(extractor, text, expected):
+    assert [(l.test, l.interpretation) for l in extractor.extract_text(text).labs] == expected

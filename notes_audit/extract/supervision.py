@@ -20,7 +20,8 @@ _CUE = re.compile(
     r"physically\s+present|present\s+(?:in|on|at|during|for|throughout)\b|was\s+present\b|immediately\s+available|"
     r"available\s+(?:by|via|for|in|on)\b|not\s+available\b|unavailable\b|audio|video\b|telehealth\b|virtual(?:ly)?\b|"
     r"by\s+(?:tele)?phone\b|phone\s+only\b|off[\s-]?site\b|no\s+(?:provider|physician|doctor|md|practitioner)\b|"
-    r"(?:provider|physician|doctor|md|supervisor)\s+(?:present|on\s+premises|here|available)\b|present\s*:|on\s+premises|in\s+(?:the\s+)?ofc\b|on\s+(?:the\s+)?(?:floor|unit)\b)")
+    r"(?:provider|physician|doctor|md|supervisor)\s+(?:present|on\s+premises|here|available)\b|present\s*:|on\s+premises|in\s+(?:the\s+)?ofc\b|on\s+(?:the\s+)?(?:floor|unit)\b|"
+    r"in\s+(?:(?:the|his|her|their)\s+)?(?:consulting\s+)?rooms\b|next\s+door\b|during\s+(?:the\s+)?administration\b)")
 _PROVIDER_WORD = re.compile(r"supervis\w*|\bprovider\b|\bphysician\b|\bpractitioner\b|\bdoctor\b|\bDr\b|\bMD\b|\bNP\b|\bDO\b|\bPA\b|"
                             r"\b(?:[FA]NP|AGNP|DNP|APRN|ARNP|CRNP|ACNP|WHNP|PMHNP|CNM|DPM|MBBS)\b|\bPA-C\b|\bNP-C\b", I)
 _VIRTUAL = re.compile(r"audio[\s-]*(?:and|&|/|-|\+)?\s*video|\bvideo\b|telehealth|telemedicine|tele-?video|\bvirtual(?:ly)?\b|\bzoom\b|doxy|"
@@ -32,12 +33,21 @@ _ABSENT = re.compile(r"\bnot\s+(?:physically\s+)?(?:in|available|present|on[\s-]
                      r"\bleft\s+(?:the\s+)?(?:office|clinic|building|for)|\bat\s+(?:the\s+)?hospital\b|\bnot\s+in\s+(?:the\s+)?(?:office|clinic|building)|"
                      r"\bwas\s+not\s+(?:present|available|on\s+site)", I)
 _IN_OFFICE = re.compile(r"\bpresent\b|\bpremises\b|\bon\s+(?:the\s+)?(?:floor|unit)\b|\bin\s+(?:the\s+)?ofc\b|\bon[\s-]?site\b|\bonsite\b|\bin[\s-]office\b|\bin\s+(?:the\s+)?(?:office|clinic|suite|building|bldg|practice|consultory|consulting\s+room|exam\s+room|treatment\s+room)\b|"
-                        r"\bin[\s-]house\b|\bphysically\b|\bimmediately\s+available\b|\bdown\s+the\s+hall|\bin\s+clinic\b|\bon\s+the\s+premises\b", I)
+                        r"\bin[\s-]house\b|\bphysically\b|\bimmediately\s+available\b|\bdown\s+the\s+hall|\bin\s+clinic\b|\bon\s+the\s+premises\b|"
+                        # "consulting in rooms next door" (UK, South Africa), "in TMC during administration"
+                        r"\b(?:in|from)\s+(?:(?:the|his|her|their)\s+)?(?:consulting\s+)?rooms\b|\bnext\s+door\b|"
+                        r"\b(?:during|at\s+(?:the\s+)?time\s+of)\s+(?:the\s+)?(?:administration|injection|procedure)\b", I)
 
 
 _COVERING = re.compile(r"[^.;,\n]{0,20}?\b(?:covering|supervis\w*|is\s+(?:in|on)\b|in\s+(?:the\s+)?(?:clinic|office|building))", I)
 _NO_SUPERVISOR_FIELD = re.compile(r"\bsupervis\w*(?:\s+(?:physician|provider|md|practitioner))?\s*:\s*(?:n/?a|none|not\s+applicable)\b", I)
 _POSSESSIVE = re.compile(r"['’]s$")
+# "under Dr Beaumont's supervision": the one whose supervision it is (not "Dr. Gupta's office")
+_HIS_SUPERVISION = re.compile(r"\s+(?:(?:direct|general|personal|immediate)\s+)?(?:supervision|direction|oversight)\b", I)
+
+
+def _without_possessive(p):
+    return (*p[:2], _POSSESSIVE.sub("", p[2]) if p[2] else p[2], *p[3:])
 _FAILED = re.compile(r"\bfail\w*|\battempted\b|\bunable\b|\bcould\s*n[o']t\b|\boutage\b|\bdropped\b|\bdisconnect\w*", I)
 
 
@@ -89,7 +99,8 @@ def find_supervision(text: str, lowered: str, sentences: list[tuple[int, int]]) 
             continue  # "Supervising physician: N/A"
         lo, hi = s0, s1
         # "Dr. Gupta's office agreed by phone": an office or an order, not the person supervising
-        people = [p for p in find_people(text, lo, hi) if p[3] in PROVIDER_CREDENTIALS and not _POSSESSIVE.search(p[2] or "")]
+        people = [_without_possessive(p) for p in find_people(text, lo, hi) if p[3] in PROVIDER_CREDENTIALS
+                  and (not _POSSESSIVE.search(p[2] or "") or _HIS_SUPERVISION.match(text, p[1]))]
         has_presence = presence_of(text, lo, hi) != "unknown"
         # Template lines: "Supervising provider: Dr. Chen" then "Location: in office" on the next line.
         if (k + 1 < len(sentences) and (not any(p[2] for p in people) or not has_presence)

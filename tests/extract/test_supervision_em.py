@@ -313,3 +313,17 @@ def test_practitioner_credentials_and_asides(extractor, text, expected):
 def test_the_signer_gave_an_unattributed_dose(extractor, text, credential):
     (given,) = [a for a in extractor.extract_text(text).administrations if a.status == "given"]
     assert (given.administered_by.credential if given.administered_by else None) == credential
+
+
+@pytest.mark.parametrize("text, expected", [
+    # rooms next door (UK, South Africa), presence during the administration, the one whose supervision it is
+    ("Cobalin-H 1000 ug IMI R deltoid.\nDr Pillay consulting in rooms next door - informed.", [("Pillay", "in_office")]),
+    ("Cyanocobalamin 1000 mcg IM given.\nSupervising: CPT M. Rhodes, PA-C, in TMC during administration.",
+     [("Cpt M. Rhodes", "in_office")]),
+    ("Rx: Cytamen 1000mcg/1ml IM given L) deltoid by Chloe (EN) under Dr Beaumont's supervision - Dr in rooms.",
+     [("Beaumont", "in_office")]),
+    # a practitioner's office is not the practitioner
+    ("Cyanocobalamin 1000 mcg IM given. Dr. Gupta's office agreed by phone.", []),
+])
+def test_rooms_and_possessives(extractor, text, expected):
+    assert [(s.name, s.presence) for s in extractor.extract_text(text).supervision] == expected

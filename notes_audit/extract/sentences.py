@@ -20,6 +20,14 @@ from notes_audit.extract.doctext import doc_text
 # unless the period ends a common abbreviation or a single capital (an initial). The abbreviation is
 # checked only where punctuation is found: lookbehinds at every character cost more than the rest.
 _ABBREV = re.compile(r"(?:\b(?:Dr|DR|Mr|MR|Ms|MS|Mrs|MRS|St|vs|VS|No|e\.g|i\.e|p\.o|b\.i\.d|t\.i\.d|q\.d|I\.M|S\.C|approx|Jr)|\b[A-Z])\Z")
+# Notes written in lower case ("tol well. denies sob/cp. dx PA."): a full stop after a lower-case word
+# that is no common abbreviation, before a lower-case word, ends a sentence too.
+_LOWER_SENT_END = re.compile(r"(?<=[a-z]{2})\.[ \t]+(?=[a-z])")
+_LOWER_ABBREV = re.compile(
+    r"\b(?:pt|pts|inj|approx|appt|vs|etc|wk|wks|mo|mos|yr|yrs|min|mins|hr|hrs|no|st|dr|mr|ms|mrs|tab|tabs|cap|caps|sig|ref|"
+    r"dept|temp|wt|ht|resp|abd|neuro|incl|misc|avg|max|sec|ext|fig|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|"
+    r"e\.g|i\.e|a\.m|p\.m|p\.o|q\.d|b\.i\.d|t\.i\.d|q\.i\.d|prn|gtt|amt|est|sub|subq|subcut|reg|dil|conc|soln|susp|inh|"
+    r"oz|lb|lbs|kg|mg|mcg|ml|cc|mm|cm|ft|in|hx|dx|sx|tx|rx|fx|yo|y\.o|w/o)\Z")
 _LIST_NUMBER = re.compile(r"(?:^|[\s,(])\d{1,2}$")
 _SENT_END = re.compile(r"[.!?]+[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9•\-*])")
 # Flattened line breaks: ".,  " / ":,  " / ",  1." / ",  -" after end punctuation or before a list item.
@@ -49,6 +57,9 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
         if text.startswith("...", m.start()) and m.end() < len(text) and text[m.end()].isdigit():
             continue  # dot leaders of a lab table: "VITAMIN B12 ........ 204 pg/mL"
         cuts.add(m.end())
+    for m in _LOWER_SENT_END.finditer(text):
+        if not _LOWER_ABBREV.search(text, max(0, m.start() - 8), m.start()):
+            cuts.add(m.end())
     for m in _FLAT.finditer(text):
         cuts.add(m.end())
     # Every line break is a cut, except a hard wrap inside a sentence: a long line not ending in

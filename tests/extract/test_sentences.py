@@ -20,6 +20,10 @@ def _sentences(text):
      ["The patient was seen in clinic today for her monthly vitamin\nb12 injection which she tolerated well."]),
     ("Hgb 10.2 g/dL. MCV 108.", ["Hgb 10.2 g/dL.", "MCV 108."]),
     ("VITAMIN B12 .......... 204 pg/mL (L)", ["VITAMIN B12 .......... 204 pg/mL (L)"]),
+    # a note written in lower case: a full stop after a word that is no abbreviation ends a sentence
+    ("tol well. denies sob/cp. dx PA.", ["tol well.", "denies sob/cp.", "dx PA."]),
+    ("1 mL SQ abd LLQ. no issues. next due 6/30.", ["1 mL SQ abd LLQ. no issues.", "next due 6/30."]),
+    ("pt here for b12 inj. given 1000 mcg IM, approx. two min after.", ["pt here for b12 inj. given 1000 mcg IM, approx. two min after."]),
     ("", []),
     ("   \n  ", []),
 ])

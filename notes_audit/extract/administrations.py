@@ -906,9 +906,22 @@ def administers_nothing(text: str) -> bool:
     return bool(_NOT_AN_ADMINISTERING_DOCUMENT.search(first))
 
 
+def _name_the_unnamed_dose(mentions: list[Mention]) -> None:
+    """"B12 inj was actually given R delt. Cyanocobalamin 1000 mcg IM.": a "B12" given, and the note's one
+    named drug written with its dose or route but no word of what became of it, are one event."""
+    named = [m for m in mentions if m.drug != "b12_unspecified"]
+    if (not any(m.drug == "b12_unspecified" and m.attrs["status"] == "given" for m in mentions)
+            or len({m.drug for m in named}) != 1 or any(m.attrs["status"] is not None for m in named)):
+        return
+    for m in named:
+        if m.attrs.get("dose") or m.attrs.get("route"):
+            m.attrs["status"] = "given"
+
+
 def merge(text: str, mentions: list[Mention]) -> list[Administration]:
     """One Administration per (drug, status); a bare "B12" joins the named drug of the same status."""
     groups: dict[tuple[str, str], list[Mention]] = {}
+    _name_the_unnamed_dose(mentions)
     mentions = [m for m in mentions if m.attrs["status"] is not None]
     if not any(m.attrs["status"] == "given" for m in mentions):
         mentions += [_same_dose(m, "given") for m in mentions if m.attrs.get("given_later")][:1]

@@ -734,3 +734,15 @@ def test_vial_dates_and_storage(extractor, text, expected):
 ])
 def test_unnamed_injections(extractor, text, reported):
     assert bool(extractor.extract_text(text).unnamed_injections) is reported
+
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a "B12" given and the note's one named drug, written with its dose but nothing of what became of it
+    ("Addendum: correction - earlier note stated B12 inj given L delt; inj was actually given R delt. "
+     "Cyanocobalamin 1000 mcg IM. No other changes.", {("cyanocobalamin", "given")}),
+    # a named drug with its own status stays its own event
+    ("B12 inj given L delt. Next: cyanocobalamin 1000 mcg IM in 4 weeks.", {("b12_unspecified", "given"), ("cyanocobalamin", "planned")}),
+])
+def test_the_named_drug_of_an_unnamed_dose(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected

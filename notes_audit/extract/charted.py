@@ -117,9 +117,20 @@ def visit_date(text: str, default_year: int | None = None) -> date | None:
         for m in _DATE.finditer(first_line):
             if not _BIRTH_LABEL.search(text, max(0, m.start() - 20), m.start()):
                 return _to_date(m, default_year)
+    # "Nguyen & Associates Family Medicine\nNURSE NOTE - 09/09/2025 13:35 - by C. Baptiste, LPN": a title
+    # line with the note's kind and its date, among the first lines
+    for line in text[:300].split("\n")[1:4]:
+        if _NOTE_TITLE.search(line) and not _NOT_THE_VISIT_LINE.search(line):
+            for m in _DATE.finditer(line):
+                if not _BIRTH_LABEL.search(line, max(0, m.start() - 20), m.start()):
+                    return _to_date(m, default_year)
     for m in _DATE_LINE.finditer(text, 0, 600):
         return _to_date(_DATE.search(text, m.start(), m.end()), default_year)
     return None
+
+
+_NOTE_TITLE = re.compile(r"\b(?:note|visit|encounter|consult(?:ation)?|progress|telephone|injection|procedure|nurse|nursing|"
+                         r"follow[\s-]?up|office)\b", I)
 
 
 def _action(line: str) -> str | None:

@@ -130,3 +130,15 @@ def test_one_row_records_are_the_days_dose(extractor, text):
 ])
 def test_one_day_records_and_order_lists(extractor, text, expected):
     assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+
+def test_a_title_line_under_the_practice_name_dates_the_note(extractor):
+    # the note's date is on its title line, under the practice's name: a dose "administered 8/31/25" at a
+    # pharmacy is an earlier one
+    text = ("Nguyen & Associates Family Medicine\nNURSE NOTE - 09/09/2025 13:35 - by Corinne Baptiste, LPN\n\n"
+            "Pt here for her scheduled monthly Vitamin B12 shot.\nCalled Walgreens - pharmacist confirmed "
+            "cyanocobalamin 1000 mcg IM administered 8/31/25 on pt's request.\nHOLD today's injection (only 9 days "
+            "since last dose).\nNo injection given today.\n")
+    assert ("cyanocobalamin", "historical") in {(a.drug, a.status) for a in extractor.extract_text(text).administrations}
+    assert not [a for a in extractor.extract_text(text).administrations if a.status == "given"]

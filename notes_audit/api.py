@@ -44,7 +44,7 @@ RosterInput = Union[PathLike, Iterable[Union[Mapping[str, Any], RosterEntry]], N
 
 # Columns of the frame `extract_notes` returns: the SPEC §3 keys, one row per note.
 EVIDENCE_COLUMNS = ("note_id", "patient_id", "encounter_id", "note_date", "labs", "diagnoses",
-                    "administrations", "supervision", "em", "loading_phase", "unnamed_injections")
+                    "administrations", "supervision", "em", "loading_phase", "unnamed_injections", "reversed_injections")
 
 _extractor = None
 _extractor_lock = threading.Lock()

@@ -149,6 +149,9 @@ class NoteEvidence:
     # ("Injection given as ordered, R deltoid IM"); the audit pairs them with the B12 drug another of
     # the day's notes orders for that day (extract/unnamed_injections.py, rules/context.py).
     unnamed_injections: list[EvidenceSpan] = field(default_factory=list)
+    # Extension (extra key): an addendum filed as a note of its own, naming no drug, that says the
+    # injection another note of the encounter charted was not given (rules/context.py).
+    reversed_injections: list[EvidenceSpan] = field(default_factory=list)
 
     def to_dict(self, include_text: bool = True) -> dict[str, Any]:
         out = {
@@ -161,6 +164,7 @@ class NoteEvidence:
             "em": self.em.to_dict(),
             "loading_phase": [e.to_dict() for e in self.loading_phase],
             "unnamed_injections": [e.to_dict() for e in self.unnamed_injections],
+            "reversed_injections": [e.to_dict() for e in self.reversed_injections],
         }
         if not include_text:
             _strip_text(out)
@@ -198,6 +202,7 @@ class NoteEvidence:
                           [EvidenceSpan(span(e), e.get("text", "")) for e in em.get("evidence", [])]),
             loading_phase=[EvidenceSpan(span(e), e.get("text", "")) for e in d.get("loading_phase", [])],
             unnamed_injections=[EvidenceSpan(span(e), e.get("text", "")) for e in d.get("unnamed_injections", [])],
+            reversed_injections=[EvidenceSpan(span(e), e.get("text", "")) for e in d.get("reversed_injections", [])],
         )
 
 

@@ -101,7 +101,7 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                               r"by\s+(?:the\s+)?(?:home\s+health|hh\s+nurse|visiting\s+nurse|pharmacist)|"
                               r"(?<!filled\s)(?<!bought\s)(?<!purchased\s)(?<!picked\sup\s)at\s+(?:the\s+|a\s+|her\s+|his\s+)?(?:pharmacy|walgreens|cvs|rite\s*aid|walmart|costco|kroger|publix|drugstore)\b|"
                               r"was\s+on\b(?!\s+(?:site|the\s+(?:unit|floor|premises)|premises|call|duty))|history\s+of\b|h/o\b|"
-                              r"since\s+(?:(?:19|20)\d\d|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b|(?:january|february|march|april|june|july|august|september|october|november|december)\b)|"
+                              r"since\s+(?:(?:19|20)\d\d|\d{1,2}/(?:19|20)?\d\d\b(?!/)|(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\b|(?:january|february|march|april|june|july|august|september|october|november|december)\b)|"
                               r"gets\s+(?:her|his|their|(?:vitamin\s+|vit\.?\s*)?b-?12|\w*cobalamin|monthly|weekly|it)|receives\b|"
                               r"receiving\b|recv'?g\b|has\s+had\b|(?:through|thru)\s+(?:\d{1,2}/)?(?:19|20)?\d\d\b|"
                               r"\d{1,2}/(?:19|20)?\d\d\s*(?:-|–|to)\s*\d{1,2}/(?:19|20)?\d\d\b|"
@@ -277,13 +277,13 @@ _OTHER_DRUG_BEFORE = _lowered(_OTHER_DRUG + r"(?:\s+(?:tabs?|tablets?|caps?|caps
 _OTHER_DRUG_BETWEEN = _lowered(_OTHER_DRUG)
 
 
-_UNTICKED_BEFORE = _lowered(r"(?:\[\s*\]|☐|\(\s*\))\s*$")
+_UNTICKED_BEFORE = _lowered(r"(?:\[\s*\]|☐|\(\s*\))\s*(?:[a-z][\w-]*\s+){0,2}$")  # "[ ] Testosterone cypionate"
 
 
 def other_drug_named(lowered: str, lo: int, hi: int) -> bool:
     """Is another medication named in lowered[lo:hi]? An option after an empty box ("[ ] Toradol 60 mg")
     names nothing given."""
-    return any(not _UNTICKED_BEFORE.search(lowered, max(lo, m.start() - 6), m.start())
+    return any(not _UNTICKED_BEFORE.search(lowered, max(lo, m.start() - 30), m.start())
                for m in _OTHER_DRUG_BETWEEN.finditer(lowered, lo, hi))
 
 
@@ -316,6 +316,8 @@ def _dose(lowered: str, lo: int, hi: int, anchor: int, not_before: int | None = 
     for m in _DOSE.finditer(seg):
         if _another_drugs(lowered, lo + m.start(), anchor):
             continue  # "lisinopril 20 mg daily" in the same paragraph is that drug's dose
+        if _UNCHECKED.search(lowered, max(lo, lo + m.start() - 6), lo + m.start()):
+            continue  # "Dose: [ ] 100 mcg  [X] 1000 mcg": an option not ticked
         unit = m.group("unit").lower()
         unit = "mg" if unit.startswith(("mg", "milli")) else "mcg"
         val = float(m.group("val").replace(",", "").replace("o", "0"))
@@ -375,11 +377,16 @@ def _the_author(text: str) -> Person:
     return Person(None, None)
 
 
-def _administered_by(text: str, lowered: str, lo: int, hi: int) -> Person | None:
+def labelled_giver(text: str, lowered: str) -> Person | None:
+    """The person a record's label names anywhere in the note ("Administered by: Karen Dunn, LPN")."""
+    return _administered_by(text, lowered, 0, len(text), (_GIVEN_BY, _STAFF_LABEL))
+
+
+def _administered_by(text: str, lowered: str, lo: int, hi: int, labels=None) -> Person | None:
     """Who gave it: the person after "given by", "Nurse:" or "by" (labels read from the lower-cased text)."""
     if _BY_ME.search(lowered, lo, hi):
         return _the_author(text)
-    for rx in (_GIVEN_BY, _STAFF_LABEL, _BY):
+    for rx in labels or (_GIVEN_BY, _STAFF_LABEL, _BY):
         for m in rx.finditer(lowered, lo, hi):
             if rx is _BY and _NOT_THE_GIVER.search(lowered, max(lo, m.start() - 15), m.start()):
                 continue
@@ -431,6 +438,8 @@ def cues_in(text: str, lo: int, hi: int, lowered: str) -> set[str]:
                 continue  # "per standing order", "as ordered": the authority for a dose, not a new order
             if status == "given" and _GIVEN_AS_PREPOSITION.match(text, m.end()) and m.group().lower() == "given":
                 continue  # "advise pediatrician re: infant B12 status given maternal vegan diet"
+            if (status == "historical" and m.group().startswith("at") and _FILLED_BEFORE.search(lowered, max(lo, m.start() - 80), m.start())):
+                continue  # "she fills cyanocobalamin 1000 mcg/mL vials at her pharmacy": where the drug comes from
             if not _UNCHECKED.search(text, max(lo, m.start() - 24), m.start()):
                 out.add(status)
                 break
@@ -456,15 +465,23 @@ _GIVEN_AS_PREPOSITION = re.compile(
     r"and|or|but|then|while|until|since|because|due|d/t|again|already|now|earlier|prior|previously|last|yesterday|once|twice|"
     r"monthly|weekly|daily|every|each|q\d*\w*|x\s*\d+|prn|stat|asap|im|iv|sc|sq|subq|subcut\w*|intramuscular\w*|subcutaneous\w*|"
     r"intravenous\w*|intradermal\w*|deep|po|sl|orally|nasally|sublingual\w*|l|r|lt|rt|left|right|bilateral\w*|ok|okay|well|late|early|"
-    r"yes|y|lot|dose|doses|time|site|route|amount|her|his|their|the|a|an|pt|patient|him|them|me|us|both|all|same|around|approx\w*|"
+    r"yes|y|lot|dose|doses|time|site|route|amount|pt|patient|him|them|me|us|both|all|same|around|approx\w*|"
     r"about|also|instead|too|immediately|promptly|successfully|uneventfully|slowly|properly|appropriately|correctly|over|across|within|"
     r"through|inpatient|outpatient|intranasal\w*|sub\w*|delt\w*|glut\w*|ventro\w*|dorso\w*|vastus|thigh|arm|buttock|abd\w*|upper|"
     r"lower|lateral\w*|one|two|"
     r"b-?12|vit\w*|\w*cobalamin\w*|cobal\w*|cyano\w*|hydroxo\w*|methyl\w*|inj\w*|shots?)\b|w/)"
+    # "given his gastric histology": a determiner before words naming no drug, injection or dose
+    # ("Given a borderline B12 with an elevated MMA": a result described)
+    r"(?:(?:her|his|their|the|pt'?s|patient'?s|a|an)\s+(?=(?:borderline|low|low-normal|high|normal|elevated|positive|negative|"
+    r"recent|prior|known|documented|strong|persistent|significant|ongoing|family|personal)\b)|"
+    r"(?:her|his|their|the|pt'?s|patient'?s)\s+(?!(?:[\w'/-]+\s+){0,3}?(?:b-?12|vit\w*|\w*cobalamin|cyano\w*|hydroxo\w*|"
+    r"methyl\w*|inj\w*|shots?|doses?|vaccines?|medications?|meds?|drug|first|second|third|1st|2nd|3rd|monthly|weekly|"
+    r"usual|scheduled|regular|routine|next|last|loading|maintenance|today)\b)(?!\d)|(?!(?:her|his|their|the|pt'?s|patient'?s|a|an)\b))"
     r"(?-i:(?![A-Z]{1,3}\b)(?![A-Z][A-Z]+,))"  # initials ("given RD"), a MAR's surname ("GIVEN HALVORSEN, K LPN")
     r"[A-Za-z][\w'/-]*\b(?!\s*[:|])", I)  # "Given  Dose: 1,000 mcg": a column name, not a reason
 
 
+_FILLED_BEFORE = re.compile(r"\b(?:fill(?:s|ed)?|refill(?:s|ed)?|pick(?:s|ed)?\s+up|buy|buys|bought|purchas\w+|gets?\s+(?:her|his|the)\s+vials?)\b[^.;\n]*$", I)
 _NOT_DONE_YET = re.compile(r"\b(?:once|when|after|until|till|before|if|now\s+that)\b[^.;\n]{0,40}?\b(?:is|are|be|gets?|has\s+been)\s+"
                            r"(?:completed|performed|done)\b", I)
 # Words that make a "start" advice, not an order: "Recommended she start OTC cyanocobalamin".
@@ -897,7 +914,9 @@ _NOT_AN_ADMINISTERING_DOCUMENT = re.compile(
     r"\b(?:tele)?phone\s+(?:encounter|note|call|message|triage|contact)\b|^[ \t]*te\s+\d|\bnurse\s+triage\b|"
     r"\b(?:mychart|patient|portal|staff)\s+message\b|\bin[\s-]?basket\b|\bprior\s+authori[sz]ation\b|\bpre-?visit\s+planning\b|"
     r"\bchart\s+review\b|\boutside\s+records\b|\boutreach\s+call\b|\brefill\s+request\b|\breferral\s+request\b|"
-    r"\bresults?\s+note\b|^[ \t]*standing\s+order\b|\btransitional\s+care\s+management\b|\be-?consult\b|\bpopulation\s+health\b", I)
+    r"\bresults?\s+note\b|^[ \t]*standing\s+order\b|\be-?consult\b|\bpopulation\s+health\b|"
+    # the transitional-care call, not the face-to-face visit ("TRANSITIONAL CARE MANAGEMENT VISIT (7-day)")
+    r"\btransitional\s+care\s+management\b(?![^\n]{0,20}\b(?:visit|office|face[\s-]to[\s-]face|appointment))|\btcm\s+(?:call|contact|outreach)\b", I)
 
 
 def administers_nothing(text: str) -> bool:

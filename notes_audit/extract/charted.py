@@ -300,10 +300,39 @@ def _past_dated(text: str, m: adm.Mention, today: date, default_year: int | None
     return False
 
 
-_ADDENDUM = re.compile(r"^[ \t*#-]*(?:addendum|late\s+entry|correction|amended)\b", I | re.M)
-_REVERSAL = re.compile(r"\b(?:was|were)?\s*not\s+(?:given|administered|done|injected)\b|\bcharted\s+in\s+error\b|"
+ADDENDUM = re.compile(r"^[ \t*#-]*(?:addendum|late\s+entry|correction|amended)\b", I | re.M)
+REVERSAL = re.compile(r"\b(?:was|were)?\s*not\s+(?:given|administered|done|injected)\b|\bcharted\s+in\s+error\b|"
                        r"\b(?:entry|note|documentation|charting)\s+(?:above\s+)?(?:was\s+)?(?:made\s+)?in\s+error\b|"
                        r"\bdocumented\s+in\s+error\b|\bdisregard\b", I)
+
+
+# "[Interval history copied from note of 05/12/2025] ... [end of copied text]", "*** COPY FORWARDED FROM
+# 12/10/2024 ***", "(copied from previous nurse visit 04/09/2024)": text brought over from an earlier note.
+_COPIED_START = re.compile(r"\b(?:copied|cop(?:y|ied)[\s-]+forward(?:ed)?|carried\s+forward|copied\s+fwd)\b[^\n]{0,60}?"
+                           r"(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?|\d{4}-\d\d-\d\d|\b(?:previous|prior|last|earlier)\b)", I)
+_COPIED_END = re.compile(r"\bend\s+(?:of\s+)?cop(?:ied|y)(?:[\s-]+forward(?:ed)?)?\b", I)
+
+
+def copied_regions(text: str) -> list[tuple[int, int]]:
+    """Spans of text a note copied from an earlier one: from the marker to its end marker, else to the
+    next blank line (a marker in the middle of a line covers that line's rest)."""
+    out = []
+    for m in _COPIED_START.finditer(text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        end = _COPIED_END.search(text, m.end())
+        blank = text.find("\n\n", m.end())
+        stop = end.start() if end and (blank == -1 or end.start() < blank + 400) else (blank if blank != -1 else len(text))
+        out.append((line_start, stop))
+    return out
+
+
+def copied_doses_to_history(text: str, mentions: list[adm.Mention]) -> None:
+    """A dose reported given inside copied text ("B12 1000 mcg IM given R deltoid today, tolerated well")
+    was given at the visit it was copied from."""
+    regions = copied_regions(text)
+    for m in mentions:
+        if m.attrs.get("status") == "given" and any(a <= m.start < b for a, b in regions):
+            m.attrs["status"] = "historical"
 
 
 def addendum_reversals(text: str, lowered: str, mentions: list[adm.Mention]) -> None:
@@ -311,8 +340,8 @@ def addendum_reversals(text: str, lowered: str, mentions: list[adm.Mention]) -> 
     today's dose"): what the note charted before it was not given. When the addendum charts another
     drug given instead, the earlier entry was an error and is no event; otherwise it was held (or
     declined, as the addendum says)."""
-    for head in _ADDENDUM.finditer(text):
-        rev = _REVERSAL.search(text, head.start())
+    for head in ADDENDUM.finditer(text):
+        rev = REVERSAL.search(text, head.start())
         if rev is None:
             continue
         given_after = any(m.start > head.start() and m.attrs.get("status") == "given" for m in mentions)

@@ -12,12 +12,12 @@ from spacy.tokens import Doc
 from notes_audit.evidence.model import Diagnosis, Lab, NoteEvidence
 from notes_audit.evidence.vocab import CONCEPT_ICD10
 from notes_audit.extract import administrations as adm
-from notes_audit.extract.charted import addendum_reversals, dated_mentions
+from notes_audit.extract.charted import addendum_reversals, copied_doses_to_history, dated_mentions
 from notes_audit.extract.assertion import ConTextAsserter, default_asserter, sentence_index
 from notes_audit.extract.doctext import doc_lowered, doc_text
 from notes_audit.extract.em import assess_em, find_loading_phase
 from notes_audit.extract.em_model import EmClassifier, default_classifier
-from notes_audit.extract.unnamed_injections import unnamed_injections_given
+from notes_audit.extract.unnamed_injections import reversed_injections, unnamed_injections_given
 from notes_audit.extract.lab_tables import chained_labs, dated_column_labs, trend_labs
 from notes_audit.extract.labs import find_date, read_numeric, read_qualitative
 from notes_audit.extract.sections import section_of
@@ -326,6 +326,7 @@ class EvidenceBuilder:
                            for test, start, r, date in dated_column_labs(text, lab_targets)
                            if not any(t == test and s0 <= start < s1 for t, (s0, s1) in read_already))
         if mentions:  # most notes name no B12 drug: no addendum or date to read for them
+            copied_doses_to_history(text, mentions)
             addendum_reversals(text, lowered, mentions)
             mentions = dated_mentions(text, lowered, mentions)
             if adm.administers_nothing(text):
@@ -338,8 +339,9 @@ class EvidenceBuilder:
         for a in adm.merge(text, mentions):
             a.dose_value = _number(a.dose_value)
             if a.status == "given" and a.administered_by is None and not _PRACTITIONER_NAMED.search(a.text):
-                # "Administered: Methylcobalamin 5000 mcg IM ... Tiffani Greco, MA": the staff who signs gave it
-                signer = signer or adm.auxiliary_signer(text)
+                # "Administered by: Karen Dunn, LPN" further down the record; else "Administered: Methylcobalamin
+                # 5000 mcg IM ... Tiffani Greco, MA": the staff who signs gave it
+                signer = signer or adm.labelled_giver(text, lowered) or adm.auxiliary_signer(text)
                 a.administered_by = signer
             ev.administrations.append(a)
         ev.supervision = find_supervision(text, lowered, sentences)
@@ -362,6 +364,7 @@ class EvidenceBuilder:
         ev.loading_phase = find_loading_phase(text, lowered)
         if not ev.administrations:
             ev.unnamed_injections = unnamed_injections_given(text, lowered)
+            ev.reversed_injections = reversed_injections(text)
         return ev
 
 

@@ -97,6 +97,10 @@ class SectionFinder:
                 # or at the next labelled field
                 nxt = _BLANK_OR_FIELD.search(text, body, end)
                 end = nxt.start() if nxt else end
+            elif cat == "medications":
+                # "Current meds:\n - apixaban ...\n - cyanocobalamin ...\n\nPt started apixaban 3 wk ago ...": a
+                # list of items ends at a blank line followed by running text
+                end = _list_end(text, body, end)
             out.append(Section(cat, s, body, end))
         return out
 
@@ -120,6 +124,23 @@ def _nested_under_orders(text: str, heads: dict[int, tuple[str, int]], start: in
     prev = max(before)
     return (heads[prev][0] == "orders" and _indent(text, start) > _indent(text, prev)
             and not text[heads[prev][1]:text.rfind("\n", 0, start) + 1].strip())
+
+
+_BLANK_THEN_TEXT = re.compile(r"\n[ \t]*\n(?=[ \t]*\S)")
+
+
+def _list_end(text: str, body: int, end: int) -> int:
+    """The end of a list section whose items are marked ("- apixaban 2.5 mg bid"): the first blank line
+    followed by a line that is not an item (a sentence of running text), else `end`."""
+    first = text[body:end].lstrip("\n")
+    if not re.match(r"[ \t]*(?:[-*•·]|\d{1,2}[.)])\s", first):
+        return end  # a list not marked item by item: its end is its next heading
+    for m in _BLANK_THEN_TEXT.finditer(text, body, end):
+        nl = text.find("\n", m.end())
+        line = text[m.end():end if nl == -1 else min(nl, end)]
+        if not re.match(r"[ \t]*(?:[-*•·]|\d{1,2}[.)])\s", line) and len(line.strip()) > 60:
+            return m.start()
+    return end
 
 
 def _inline(text: str, body: int) -> bool:

@@ -1,4 +1,4 @@
-"""Injections a note reports given without naming any drug.
+"""Injections a note reports given, or reverses, without naming any drug.
 
     Nurse Note: Injection given as ordered by Dr. Tanabe, R deltoid IM 3:50pm. Pt tolerated well.
 
@@ -8,12 +8,19 @@ was, so it is no administration of SPEC §3; it is kept as an extension key (`un
 and the audit pairs it with the B12 drug another of the day's notes orders or plans for that day
 (rules/context.py). A note that names a B12 drug or any other medication has no unnamed injection:
 its injections are that drug's.
+
+    ADDENDUM to nursing note of 07/15/2025: The injection documented above was NOT given to this
+    patient. ... I pre-charted the administration in error.
+
+An addendum filed as a note of its own reverses the dose another of the encounter's notes charted
+(`reversed_injections`, read by rules/context.py the same way).
 """
 
 from __future__ import annotations
 
 from notes_audit.evidence.model import EvidenceSpan
 from notes_audit.extract import administrations as adm
+from notes_audit.extract.charted import ADDENDUM, REVERSAL
 
 _NOT_TODAYS_GIVEN = frozenset({"declined", "held", "historical", "planned", "ordered"})
 
@@ -31,6 +38,22 @@ def unnamed_injections_given(text: str, lowered: str) -> list[EvidenceSpan]:
             cues = adm.cues_in(text, pos, end, lowered)
             if "given" in cues and not cues & _NOT_TODAYS_GIVEN and adm.says_how(text, pos, end, lowered):
                 out.append(EvidenceSpan((pos, end), text[pos:end]))
+        if brk:
+            pos = brk.end()
+    return out
+
+
+def reversed_injections(text: str) -> list[EvidenceSpan]:
+    """An addendum, in a note that names no drug, saying the injection charted was not given."""
+    head = ADDENDUM.search(text, 0, 300)
+    if head is None or adm.DRUG_NAME.search(text):
+        return []
+    out = []
+    pos = head.start()
+    for brk in [*adm.SENTENCE_BREAK.finditer(text, pos), None]:
+        end = brk.start() if brk else len(text)
+        if end > pos and adm.INJECTION_WORD.search(text, pos, end) and REVERSAL.search(text, pos, end):
+            out.append(EvidenceSpan((pos, end), text[pos:end]))
         if brk:
             pos = brk.end()
     return out

@@ -45,6 +45,7 @@ class NoteRef:
     supervision: ClassVar[tuple[()]] = ()
     loading_phase: ClassVar[tuple[()]] = ()
     unnamed_injections: ClassVar[tuple[()]] = ()
+    reversed_injections: ClassVar[tuple[()]] = ()
     em: ClassVar[EmEvidence] = _NO_EM
 
     @classmethod

@@ -264,6 +264,8 @@ def test_unusable_gold_exits_2(tmp_path, make, needle, as_json):
     ("audit-dev-g", 0.98, 0.95),  # and a seventh
     ("audit-dev-h", 0.98, 0.95),  # and an eighth
     ("audit-dev-i", 0.98, 0.95),  # and a ninth
+    ("audit-dev-j", 0.98, 0.95),  # and a tenth
+    ("audit-dev-k", 0.98, 0.95),  # and an eleventh
 ])
 def test_development_audit_corpora_keep_their_scores(corpus, min_accuracy, min_micro_f1):
     d = json.loads(evaluate_path(Path(__file__).resolve().parents[2] / "corpora" / corpus, as_json=True))

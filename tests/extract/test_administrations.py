@@ -674,6 +674,7 @@ def test_one_time_orders_for_today(extractor, text, expected):
     ("Infant: advise pediatrician re: infant B12 status given maternal vegan diet.", set()),
     ("Start IM B12 given achlorhydria: cyanocobalamin 1000 mcg IM today, L deltoid, given by R. Soto, MA.",
      {("cyanocobalamin", "given")}),
+    ("Cyanocobalamin 1000 mcg IM given her monthly dose today, L deltoid.", {("cyanocobalamin", "given")}),
     # the verb keeps its complements
     ("Methylcobalamin 5000 mcg SL tab given w/ breakfast, observed until dissolved.", {("methylcobalamin", "given")}),
     ("Cyanocobalamin 1000 mcg IM given slowly into R deltoid.", {("cyanocobalamin", "given")}),
@@ -746,3 +747,62 @@ def test_unnamed_injections(extractor, text, reported):
 ])
 def test_the_named_drug_of_an_unnamed_dose(extractor, text, expected):
     assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a transitional-care visit is a visit (the call is not)
+    ("TRANSITIONAL CARE MANAGEMENT VISIT (7-day)\nDOS 06/10/2025\nCyanocobalamin 1000 mcg IM given today (MA, L deltoid).",
+     {("cyanocobalamin", "given")}),
+    ("Transitional care management call 06/08/2025\nReviewed discharge meds: cyanocobalamin 1000 mcg IM given inpatient 6/4.",
+     {("cyanocobalamin", "historical")}),
+    # "since 04/2024": a regimen under way, not today's dose
+    ("Injections: cyanocobalamin 1000 mcg IM monthly at PCP office since 04/2024; last one 04/16/2025.",
+     {("cyanocobalamin", "historical")}),
+])
+def test_care_transitions_and_regimens_since(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+
+def test_given_before_a_reason_is_no_dose_given(extractor):
+    text = "If MMA is elevated, oral cyanocobalamin 1000 mcg daily is reasonable and adequate given his gastric histology."
+    assert [a for a in extractor.extract_text(text).administrations if a.status == "given"] == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a dose reported given inside text copied from an earlier note was given at that visit
+    ("Office Visit 06/10/2025\n[Interval history copied from note of 05/12/2025]\n67M f/u HTN. B12 1000 mcg IM given R deltoid "
+     "today, tolerated well. Continue monthly.\n[end of copied text]\n\nToday: BP high.\nA/P: Hold B12 injection today; B12 drawn.",
+     {("b12_unspecified", "historical"), ("b12_unspecified", "held")}),
+    # a medication list marked item by item ends at a blank line before running text
+    ("Current meds (per pt, reviewed):\n - apixaban 2.5 mg bid\n - cyanocobalamin 1000 mcg/mL inj monthly (clinic)\n\n"
+     "Pt started apixaban 3 wk ago for new afib; large bruise L delt from last inj. Per Dr M (in office) ok to give SQ today.\n\n"
+     "Cyanocobalamin 1000 mcg/mL inj, 1 mL SC, R posterior upper arm. Lot K0193. Pt tolerated, pressure held 5 min.",
+     {("cyanocobalamin", "historical"), ("cyanocobalamin", "given")}),
+    # "Given a borderline B12 ...": the preposition
+    ("Given a borderline B12 with an elevated MMA, start cyanocobalamin 1000 mcg IM monthly - orders placed.",
+     {("cyanocobalamin", "ordered")}),
+    # where the patient fills the drug is not where a dose was given
+    ("Pernicious anemia: she fills cyanocobalamin 1000 mcg/mL 1 mL vials at her pharmacy and brought one in today. "
+     "I administered 1000 mcg (1 mL) from the patient's own vial by deep subcutaneous injection, left lower abdomen.",
+     {("cyanocobalamin", "given")}),
+])
+def test_copied_text_lists_and_sources(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+def test_a_checkbox_template_reads_the_ticked_options(extractor):
+    text = ("INJECTION DOCUMENTATION (template v3)\n"
+            "Medication:  [X] Vitamin B12 (cyanocobalamin)   [ ] Testosterone cypionate   [ ] Ketorolac\n"
+            "Dose:        [ ] 100 mcg   [X] 1000 mcg\nRoute:       [X] IM   [ ] SubQ\n"
+            "Site:        [X] L deltoid   [ ] R deltoid\nTolerated: [X] Yes\nAdministered by: Denise Whitford, LPN\n")
+    (a,) = extractor.extract_text(text).administrations
+    assert (a.status, a.dose_value, a.route, a.administered_by.credential) == ("given", 1000, "IM", "LPN")
+
+
+def test_an_addendum_note_reverses_without_naming_the_drug(extractor):
+    text = ("ADDENDUM to nursing note of 07/15/2025 - entered 07/16/2025 08:05\nThe injection documented above was NOT "
+            "given to this patient. Pt left before the injection. I pre-charted the administration in error.")
+    ev = extractor.extract_text(text)
+    assert ev.administrations == [] and len(ev.reversed_injections) == 1

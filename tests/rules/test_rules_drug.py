@@ -197,3 +197,17 @@ def test_an_unnamed_injection_alone_is_no_b12_given():
     # the note that reports it names no drug, and no other note of the day orders one
     results = run(supported_day(), [_nurse_note("n1", ["Injection given, R deltoid IM."])])
     assert reasons(result_for(results, "J3420")) == ["ADMIN_NOT_DOCUMENTED"]
+
+
+@pytest.mark.parametrize("reversal_date, expected", [
+    # an addendum filed as its own note reverses the dose charted in the encounter's other note
+    ("2025-03-03", ["ADMIN_NOT_DOCUMENTED"]),
+    ("2025-03-02", ["ADMIN_NOT_DOCUMENTED"]),
+    # a note dated before the charted dose reverses nothing of it
+    ("2025-03-01", []),
+])
+def test_an_addendum_note_reverses_the_charted_dose(reversal_date, expected):
+    addendum = good_note("n2", administrations=[], encounter_id="e1", date=reversal_date)
+    addendum.reversed_injections = [EvidenceSpan((0, 40), "The injection documented above was NOT given")]
+    results = run(supported_day(encounter="e1"), [good_note("n1", encounter_id="e1"), addendum])
+    assert reasons(result_for(results, "J3420")) == expected

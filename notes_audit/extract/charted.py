@@ -35,7 +35,7 @@ _DATE = re.compile(
     r"(?P<dd>\d{1,2})\s+(?P<dmon>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?,?\s+(?P<dy>\d{4}))(?![\d/]|\.\d)", I)
 # The note's own date, labelled: "DOS: 11/10/2025", "Visit date 11/10/25", "Encounter Date: 2025-11-10".
 _VISIT_DATE_LABEL = re.compile(
-    r"\b(?:date\s+of\s+(?:service|visit|encounter|discharge)|discharge\s+date|d\.?o\.?s\.?|(?:visit|encounter|service|svc|appt\.?|appointment|admin(?:istration)?|"
+    r"\b(?:date\s+of\s+(?:service|visit|encounter|discharge)|discharge\s+date|discharged(?:\s+on)?|d\.?o\.?s\.?|(?:visit|encounter|service|svc|appt\.?|appointment|admin(?:istration)?|"
     r"injection)\s+date|date\s+seen|seen\s+on|(?:visit|encounter|appt\.?|appointment)\s*:|(?:visit|encounter)\s*,?(?=\s*\d{1,2}[/-]\d))\s*[:#]?\s*", I)
 _GENERIC_DATE_LABEL = re.compile(r"(?:^|\n|[ ]{2,}|\t)[ \t]*date(?:/time)?\s*[:#]?\s*", I)
 _BIRTH_LABEL = re.compile(r"\b(?:dob|d\.o\.b\.?|born|birth\s*date|date\s+of\s+birth)\W{0,3}$", I)
@@ -91,7 +91,10 @@ def _to_date(m: re.Match[str], default_year: int | None) -> date | None:
 
 
 def _default_year(text: str) -> int | None:
+    """The year of the note's first full date that is no birth date."""
     for m in _DATE.finditer(text):
+        if _BIRTH_LABEL.search(text, max(0, m.start() - 20), m.start()):
+            continue  # "DOB 1/9/1941"
         if m.group("y") or m.group("iy") or m.group("my") or m.group("dy"):
             d = _to_date(m, None)
             if d:
@@ -264,6 +267,7 @@ _NOT_AN_EVENT_DATE = re.compile(r"\b(?:exp(?:ires?|iration|\.)?|lot|dob|born|due
                                 r"opened|punctured|reconstituted|mfg|manufactured|bud|discard(?:ed)?(?:\s+after)?|beyond\s+use|"
                                 r"b-?12|mma|folate|hgb|labs?)\W{0,3}(?:date\W{0,3})?$", I)
 _CLAUSE_BREAK = re.compile(r"[;.\n]")
+_DATE_SPAN = re.compile(r"\(\s*\d{1,2}/\d{1,2}(?:/\d{2,4})?(?:\s*(?:-|–|to|,|and)\s*\d{1,2}/\d{1,2}(?:/\d{2,4})?)+\s*\)")
 _TODAY_IN_CLAUSE = re.compile(r"\btoday\b|\bthis\s+(?:visit|morning|am)\b", I)
 _LAB_RESULT_BEFORE = re.compile(r"(?:pg/ml|ng/l|ng/ml|[uµ]mol/l|nmol/l|pmol/l|g/dl|g/l|fl)\b\W{0,6}(?:\(?\s*[lh]\s*\)?\W{0,3})?$|"
                                 r"\(\s*[lh]\s*\)\W{0,3}$", I)
@@ -286,6 +290,13 @@ def _past_dated(text: str, m: adm.Mention, today: date, default_year: int | None
     hi = brk.start() if brk else hi
     if _TODAY_IN_CLAUSE.search(text, lo, hi):
         return False
+    for r in _DATE_SPAN.finditer(text, lo, hi):
+        # "daily x 7 days (4/29-5/5)", "weekly x4 (3/5, 3/12, 3/19, 3/26)": a course whose last dose is dated
+        # before the visit
+        last = list(_DATE.finditer(text, r.start(), r.end()))[-1]
+        day = _to_date(last, default_year)
+        if day is not None and day < today:
+            return True
     for d in _DATE.finditer(text, lo, hi):
         if _NOT_AN_EVENT_DATE.search(text, max(0, d.start() - 25), d.start()):
             continue

@@ -142,3 +142,19 @@ def test_a_title_line_under_the_practice_name_dates_the_note(extractor):
             "since last dose).\nNo injection given today.\n")
     assert ("cyanocobalamin", "historical") in {(a.drug, a.status) for a in extractor.extract_text(text).administrations}
     assert not [a for a in extractor.extract_text(text).administrations if a.status == "given"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the discharge date dates a discharge summary; a birth date dates nothing
+    ("DISCHARGE SUMMARY\nAdmitted 01/08/2025     Discharged 01/17/2025\nGiven cyanocobalamin 1000 mcg IM x1 on 01/10 on the unit.",
+     {("cyanocobalamin", "historical")}),
+    ("SUMMARY TO PHYSICIAN\nPatient: Whitaker, Eugene   DOB 1/9/1941\nDate: 05/02/2024\n"
+     "SN administered cyanocobalamin 1000 mcg IM at each visit (3/5, 3/12, 3/19, 3/26).",
+     {("cyanocobalamin", "historical")}),
+    # a course told as past
+    ("Hematology letter 06/03/2024: She was treated with cyanocobalamin 1000 mcg IM daily for one week.",
+     {("cyanocobalamin", "historical")}),
+    ("Hospital gave first 3 doses of cyanocobalamin.", {("cyanocobalamin", "historical")}),
+])
+def test_discharge_dates_and_past_courses(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected

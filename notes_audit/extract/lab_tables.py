@@ -171,7 +171,7 @@ def _dated_row(text: str, lo: int, hi: int, target: tuple[int, int, str], header
         # the column whose span overlaps the cell most, or else the nearest
         column = min(header, key=lambda h: (-max(0, min(h[1], col_end) - max(h[0], col_start)),
                                             abs((h[0] + h[1]) / 2 - (col_start + col_end) / 2)))
-        if column[2] is None or not _UNIT_OR_NUMBER_ONLY.match(text, c.end(), hi):
+        if column[2] is None or not _NOT_A_RANGE.match(text, c.end(), hi):
             continue
         end = c.end()
         while text[end - 1:end].isspace():
@@ -183,8 +183,8 @@ def _dated_row(text: str, lo: int, hi: int, target: tuple[int, int, str], header
     return out
 
 
-# after a value cell: the next cell, a separator, or the line's end ("232 - 1245 pg/mL" is a range)
-_UNIT_OR_NUMBER_ONLY = re.compile(r"(?![ \t]*[-–][ \t]*\d)")
+# a value cell that does not open a range ("232 - 1245 pg/mL" is a reference range, not two values)
+_NOT_A_RANGE = re.compile(r"(?![ \t]*[-–][ \t]*\d)")
 
 
 # "B12 143 (Jan '24) -> 388 (Jun '24) -> 512 (drawn 5/15/25)": later values of the same test, in order

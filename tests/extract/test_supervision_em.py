@@ -324,6 +324,9 @@ def test_the_signer_gave_an_unattributed_dose(extractor, text, credential):
      [("Beaumont", "in_office")]),
     # a practitioner's office is not the practitioner
     ("Cyanocobalamin 1000 mcg IM given. Dr. Gupta's office agreed by phone.", []),
+    # "Dr. Doyle present." names where the practitioner is; a lesion present near a doctor's name does not
+    ("Cyanocobalamin 1000mcg IM given R deltoid 10:05. Dr. Doyle present. No rxn. L. Mbeki RN", [("Doyle", "in_office")]),
+    ("The area of previous biopsy by Dr. A. showed no circumscribed lesion present.", []),
 ])
 def test_rooms_and_possessives(extractor, text, expected):
     assert [(s.name, s.presence) for s in extractor.extract_text(text).supervision] == expected

@@ -30,17 +30,12 @@ def unnamed_injections_given(text: str, lowered: str) -> list[EvidenceSpan]:
     in a note that names no drug at all."""
     if adm.DRUG_NAME.search(text) or adm.other_drug_named(lowered, 0, len(text)):
         return []
-    out = []
-    pos = 0
-    for brk in [*adm.SENTENCE_BREAK.finditer(text), None]:
-        end = brk.start() if brk else len(text)
-        if end > pos and adm.INJECTION_WORD.search(text, pos, end):
-            cues = adm.cues_in(text, pos, end, lowered)
-            if "given" in cues and not cues & _NOT_TODAYS_GIVEN and adm.says_how(text, pos, end, lowered):
-                out.append(EvidenceSpan((pos, end), text[pos:end]))
-        if brk:
-            pos = brk.end()
-    return out
+    def reports_given(a: int, b: int) -> bool:
+        if not adm.INJECTION_WORD.search(text, a, b):
+            return False
+        cues = adm.cues_in(text, a, b, lowered)
+        return "given" in cues and not cues & _NOT_TODAYS_GIVEN and adm.says_how(text, a, b, lowered)
+    return _sentences_where(text, 0, reports_given)
 
 
 def reversed_injections(text: str) -> list[EvidenceSpan]:
@@ -48,11 +43,16 @@ def reversed_injections(text: str) -> list[EvidenceSpan]:
     head = ADDENDUM.search(text, 0, 300)
     if head is None or adm.DRUG_NAME.search(text):
         return []
+    return _sentences_where(text, head.start(), lambda a, b: bool(adm.INJECTION_WORD.search(text, a, b)
+                                                                  and REVERSAL.search(text, a, b)))
+
+
+def _sentences_where(text: str, pos: int, holds) -> list[EvidenceSpan]:
+    """The sentences of text[pos:] for which `holds(start, end)` is true."""
     out = []
-    pos = head.start()
     for brk in [*adm.SENTENCE_BREAK.finditer(text, pos), None]:
         end = brk.start() if brk else len(text)
-        if end > pos and adm.INJECTION_WORD.search(text, pos, end) and REVERSAL.search(text, pos, end):
+        if end > pos and holds(pos, end):
             out.append(EvidenceSpan((pos, end), text[pos:end]))
         if brk:
             pos = brk.end()

@@ -286,8 +286,14 @@ _UNTICKED_BEFORE = _lowered(r"(?:\[\s*\]|☐|\(\s*\))\s*(?:[a-z][\w-]*\s+){0,2}$
 def other_drug_named(lowered: str, lo: int, hi: int) -> bool:
     """Is another medication named in lowered[lo:hi]? An option after an empty box ("[ ] Toradol 60 mg")
     names nothing given."""
-    return any(not _UNTICKED_BEFORE.search(lowered, max(lo, m.start() - 30), m.start())
+    return any(not _unticked_before(lowered, max(lo, m.start() - 30), m.start())
                for m in _OTHER_DRUG_BETWEEN.finditer(lowered, lo, hi))
+
+
+def _unticked_before(lowered: str, lo: int, hi: int) -> bool:
+    # the box characters first: most drug names have none before them, and the regex search is dearer
+    window = lowered[lo:hi]
+    return ("[" in window or "☐" in window or "(" in window) and bool(_UNTICKED_BEFORE.search(lowered, lo, hi))
 
 
 def _another_drugs(lowered: str, start: int, anchor: int) -> bool:

@@ -128,27 +128,33 @@ def dated_column_labs(text: str, lab_targets: list[tuple[int, int, str]]) -> lis
     """Results of tables whose header is a row of dates and whose rows each start with a test:
     every value goes to the date it stands under (a reference-range column's numbers stand under
     no date). As (test, start of the value, reading, date)."""
+    dates_on_line: dict[int, int] = {}
+    for d in _DATE_CELL.finditer(text):
+        line = text.rfind("\n", 0, d.start()) + 1
+        dates_on_line[line] = dates_on_line.get(line, 0) + 1
+    header_lines = [line for line, n in dates_on_line.items() if n >= 2]
+    if not header_lines:
+        return []  # no line of dates: most notes
     on_line: dict[int, list[tuple[int, int, str]]] = {}
     for t in sorted(lab_targets):
         on_line.setdefault(text.rfind("\n", 0, t[0]) + 1, []).append(t)
     # a row names one test, at its start ("Hgb 8.9  MCV 118  Plt 132" is a line of results, not a row)
     first_on_line = {line: ts[0] for line, ts in on_line.items() if len(ts) == 1 and not text[line:ts[0][0]].strip(" \t*•|-")}
     out: list[tuple[str, int, LabReading, str]] = []
-    header: list[tuple[int, int, str | None]] | None = None  # (start col, end col, date or None)
-    pos = 0
-    while pos <= len(text):
-        end = text.find("\n", pos)
-        end = len(text) if end == -1 else end
-        line = text[pos:end]
-        if not line.strip():
-            header = None
-        elif pos in first_on_line and header is not None:
-            out.extend(_dated_row(text, pos, end, first_on_line[pos], header))
-        elif "\t" not in line and len(dates := list(_DATE_CELL.finditer(line))) >= 2:
-            header = _date_header(line, dates)
-        elif header is not None and not _CELL.search(line):
-            header = None
-        pos = end + 1
+    for start in sorted(header_lines):
+        end = text.find("\n", start)
+        line = text[start:len(text) if end == -1 else end]
+        if "\t" in line or end == -1:
+            continue
+        header = _date_header(line, list(_DATE_CELL.finditer(line)))
+        for row_start, row_end in _lines(text, start):
+            row = text[row_start:row_end]
+            if header is None or not row.strip() or row_start in dates_on_line and dates_on_line[row_start] >= 2:
+                break  # a blank line, or the next header of dates
+            if row_start in first_on_line:
+                out.extend(_dated_row(text, row_start, row_end, first_on_line[row_start], header))
+            elif not _CELL.search(row):
+                break
     return out
 
 

@@ -22,7 +22,7 @@ from notes_audit.extract.doctext import doc_text
 _ABBREV = re.compile(r"(?:\b(?:Dr|DR|Mr|MR|Ms|MS|Mrs|MRS|St|vs|VS|No|e\.g|i\.e|p\.o|b\.i\.d|t\.i\.d|q\.d|I\.M|S\.C|approx|Jr)|\b[A-Z])\Z")
 # Notes written in lower case ("tol well. denies sob/cp. dx PA."): a full stop after a lower-case word
 # that is no common abbreviation, before a lower-case word, ends a sentence too.
-_LOWER_SENT_END = re.compile(r"(?<=[a-z]{2})\.[ \t]+(?=[a-z])")
+_LOWER_SENT_END = re.compile(r"\.(?<=[a-z]{2}\.)[ \t]+(?=[a-z])")  # the full stop first: the engine skips to it
 _LOWER_ABBREV = re.compile(
     r"\b(?:pt|pts|inj|approx|appt|vs|etc|wk|wks|mo|mos|yr|yrs|min|mins|hr|hrs|no|st|dr|mr|ms|mrs|tab|tabs|cap|caps|sig|ref|"
     r"dept|temp|wt|ht|resp|abd|neuro|incl|misc|avg|max|sec|ext|fig|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec|"

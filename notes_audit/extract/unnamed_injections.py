@@ -28,14 +28,17 @@ _NOT_TODAYS_GIVEN = frozenset({"declined", "held", "historical", "planned", "ord
 def unnamed_injections_given(text: str, lowered: str) -> list[EvidenceSpan]:
     """Sentences reporting an injection given today, with how (route, site, amount, by whom, today),
     in a note that names no drug at all."""
-    if adm.DRUG_NAME.search(text) or adm.other_drug_named(lowered, 0, len(text)):
-        return []
+    if not adm.INJECTION_WORD.search(text) or adm.DRUG_NAME.search(text):
+        return []  # most notes: no injection word, or a drug named
+
     def reports_given(a: int, b: int) -> bool:
         if not adm.INJECTION_WORD.search(text, a, b):
             return False
         cues = adm.cues_in(text, a, b, lowered)
         return "given" in cues and not cues & _NOT_TODAYS_GIVEN and adm.says_how(text, a, b, lowered)
-    return _sentences_where(text, 0, reports_given)
+    found = _sentences_where(text, 0, reports_given)
+    # another medication named anywhere makes its injection that drug's (the dearer check, made last)
+    return [] if found and adm.other_drug_named(lowered, 0, len(text)) else found
 
 
 def reversed_injections(text: str) -> list[EvidenceSpan]:

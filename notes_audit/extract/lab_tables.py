@@ -118,6 +118,7 @@ def _row_labs(text: str, date: re.Match[str], row_end: int, header) -> list[tupl
 _DATE_CELL = re.compile(
     r"(?<![\w/.])(?:\d{1,2}/\d{1,2}/\d{2,4}|\d{1,2}/\d{4}|\d{4}-\d{2}(?:-\d{2})?|\d{1,2}/\d{1,2}|"
     rf"{_MONTH}\s+'?\d{{2,4}}|\d{{1,2}}[-\s]{_MONTH}[-\s]\d{{2,4}})(?![\w/])", I)
+_A_DATE_FAST = re.compile(r"\d/\d|\d{4}-\d\d|\d[-\s][A-Za-z]{3}")  # a cheap test before the full date regex
 _HEADER_LABEL = re.compile(r"[A-Za-z][\w&/.%-]*(?:[ ]\S+)*")  # "Ref Range & Units", "Component", "Flag"
 _COLUMN_NAMES = re.compile(r"(?:[\s|:,()*&-]|\b(?:component|test|tests|analyte|lab|labs|name|result|results|ref|reference|range|"
                            r"interval|normal|units?|flag|date|dates|collected|drawn|trend|value|values|and)\b)*", I)
@@ -128,6 +129,8 @@ def dated_column_labs(text: str, lab_targets: list[tuple[int, int, str]]) -> lis
     """Results of tables whose header is a row of dates and whose rows each start with a test:
     every value goes to the date it stands under (a reference-range column's numbers stand under
     no date). As (test, start of the value, reading, date)."""
+    if not _A_DATE_FAST.search(text):
+        return []  # no date written with digits (month names alone make no header of dates here)
     dates_on_line: dict[int, int] = {}
     for d in _DATE_CELL.finditer(text):
         line = text.rfind("\n", 0, d.start()) + 1

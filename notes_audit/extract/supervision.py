@@ -72,11 +72,12 @@ def presence_of(text: str, lo: int, hi: int) -> str:
     question = _PRESENCE_QUESTION.search(seg)
     if question:
         return "absent" if question.group("answer").lower().rstrip().endswith("no") else "in_office"
-    outside_asides = _ASIDE.sub(lambda m: " " * len(m.group()), seg)
-    if (_VIRTUAL.search(seg) and not _VIRTUAL.search(outside_asides) and _IN_OFFICE.search(outside_asides)
-            and not _PHONE.search(outside_asides) and not _ABSENT.search(outside_asides)):
-        return "in_office"  # "who is in clinic this afternoon (seeing in-person pts after her telehealth block)"
     virtual = _VIRTUAL.search(seg)
+    if virtual and "(" in seg:
+        outside_asides = _ASIDE.sub(lambda m: " " * len(m.group()), seg)
+        if (not _VIRTUAL.search(outside_asides) and _IN_OFFICE.search(outside_asides)
+                and not _PHONE.search(outside_asides) and not _ABSENT.search(outside_asides)):
+            return "in_office"  # "who is in clinic this afternoon (seeing in-person pts after her telehealth block)"
     if virtual and not re.search(r"audio[\s-]only|phone\s+only", seg, I):
         if _FAILED.search(seg):
             return "absent"  # a video link that failed supervises nothing

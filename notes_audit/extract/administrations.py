@@ -543,16 +543,20 @@ _ORDER_SENT = re.compile(r"\b(?:rx|prescription|script|e-?rx)\s+(?:was\s+)?(?:se
                          r"\bsent\s+to\s+(?:the\s+)?pharmacy", I)
 
 
-def _first_sentence_where(text: str, lo: int, hi: int, stops) -> int:
-    """Start of the first sentence in text[lo:hi] for which `stops(start, end)` holds, else `hi`."""
+def sentence_spans(text: str, lo: int, hi: int):
+    """(start, end) of the non-empty sentences of text[lo:hi], split at SENTENCE_BREAK."""
     pos = lo
     for brk in [*SENTENCE_BREAK.finditer(text, lo, hi), None]:
         end = brk.start() if brk else hi
-        if end > pos and stops(pos, end):
-            return pos
+        if end > pos:
+            yield pos, end
         if brk:
             pos = brk.end()
-    return hi
+
+
+def _first_sentence_where(text: str, lo: int, hi: int, stops) -> int:
+    """Start of the first sentence in text[lo:hi] for which `stops(start, end)` holds, else `hi`."""
+    return next((a for a, b in sentence_spans(text, lo, hi) if stops(a, b)), hi)
 
 
 def _own_block_end(text: str, lowered: str, lo: int, hi: int, drug_word: re.Pattern[str] = _DRUG_WORD) -> int:
@@ -587,23 +591,17 @@ def _given_follows(text: str, lo: int, hi: int, lowered: str, max_sentences: int
     """Does one of the next sentences report this administration ("Given 1.5 mL IM L deltoid.")?
     It must say given and how (route, site or amount); a sentence naming a drug again is that
     mention's own event, and ends the search."""
-    pos, seen = lo, 0
-    for brk in [*SENTENCE_BREAK.finditer(text, lo, hi), None]:
-        end = brk.start() if brk else hi
-        if end > pos:
-            seen += 1
-            if seen > max_sentences or _names_b12_drug(text, pos, end) or _OTHER_DRUG_BETWEEN.search(lowered, pos, end):
-                return False  # another B12 mention's event, or another medication's ("Vaccines: Tdap given IM")
-            cues = cues_in(text, pos, end, lowered)
-            if cues & {"declined", "held"}:
-                return False
-            if _CHARTED.search(text, pos, end):
-                return True
-            if (_ADMIN_VERB.search(text, pos, end) and "given" in cues and says_how(text, pos, end, lowered)
-                    and not _FUTURE_OR_PAST.search(text, pos, end)):
-                return True
-        if brk:
-            pos = brk.end()
+    for seen, (pos, end) in enumerate(sentence_spans(text, lo, hi), start=1):
+        if seen > max_sentences or _names_b12_drug(text, pos, end) or _OTHER_DRUG_BETWEEN.search(lowered, pos, end):
+            return False  # another B12 mention's event, or another medication's ("Vaccines: Tdap given IM")
+        cues = cues_in(text, pos, end, lowered)
+        if cues & {"declined", "held"}:
+            return False
+        if _CHARTED.search(text, pos, end):
+            return True
+        if (_ADMIN_VERB.search(text, pos, end) and "given" in cues and says_how(text, pos, end, lowered)
+                and not _FUTURE_OR_PAST.search(text, pos, end)):
+            return True
     return False
 
 
@@ -642,14 +640,12 @@ _TABLE_ROW = re.compile(r"(?:[|\t][^|\t\n]*){3}")
 def _injection_today(text: str, pos: int, lowered: str, reach: int = 1500) -> tuple[str, int, int] | None:
     """What happened to today's injection, said later without naming the drug ("Injection held d/t acute
     illness - not given."): the first such sentence with a given, held or declined cue and no past or future."""
-    start = pos
-    for brk in [*SENTENCE_BREAK.finditer(text, pos, min(len(text), pos + reach)), None]:
-        end = brk.start() if brk else min(len(text), pos + reach)
+    for start, end in sentence_spans(text, pos, min(len(text), pos + reach)):
         about_it = INJECTION_WORD.search(text, start, end) or _AS_ORDERED.search(text, start, end) or (
             _ADMIN_VERB.search(text, start, end) and says_how(text, start, end, lowered)) or (  # "Administered 1 mL IM L deltoid."
             end - start <= 40 and (_NOT_GIVEN_SHORT.search(text, start, end)  # "Not due. Did not give."
                                    or _GIVEN_SHORT.match(text, start, end)))  # "Given." under the procedure's heading
-        if (end > start and about_it and not DRUG_NAME.search(text, start, end)
+        if (about_it and not DRUG_NAME.search(text, start, end)
                 and not _OTHER_DRUG_BETWEEN.search(lowered, start, end) and not _TABLE_ROW.search(text, start, end)):  # a table's header ("| Dose | Given by |") says nothing
             cues = cues_in(text, start, end, lowered)
             said_today = _TODAY.search(text, start, end)
@@ -657,8 +653,6 @@ def _injection_today(text: str, pos: int, lowered: str, reach: int = 1500) -> tu
                 if status in cues and (said_today and status != "given" or
                                        not (cues & {"historical", "planned"}) and not _FUTURE_OR_PAST.search(text, start, end)):
                     return status, start, end
-        if brk:
-            start = brk.end()
     return None
 
 

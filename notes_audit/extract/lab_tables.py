@@ -150,9 +150,11 @@ def dated_column_labs(text: str, lab_targets: list[tuple[int, int, str]]) -> lis
         if "\t" in line or end == -1:
             continue
         header = _date_header(line, list(_DATE_CELL.finditer(line)))
+        if header is None:
+            continue
         for row_start, row_end in _lines(text, start):
             row = text[row_start:row_end]
-            if header is None or not row.strip() or row_start in dates_on_line and dates_on_line[row_start] >= 2:
+            if not row.strip() or dates_on_line.get(row_start, 0) >= 2:
                 break  # a blank line, or the next header of dates
             if row_start in first_on_line:
                 out.extend(_dated_row(text, row_start, row_end, first_on_line[row_start], header))

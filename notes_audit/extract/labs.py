@@ -248,7 +248,7 @@ def read_qualitative(text: str, start: int, pos: int, limit: int) -> LabReading 
     m = _QUALITATIVE.match(text, pos, limit)
     res = None
     end = pos
-    if m and len(m.group("gap")) <= 30 and not (m.group("res") in "+-" and _NOT_YET.match(text, m.end(), limit)):
+    if m and len(m.group("gap")) <= 30 and not (m.group("res") in ("+", "-") and _NOT_YET.match(text, m.end(), limit)):
         res, end = m.group("res").lower(), m.end()
     else:
         # "positive parietal cell Ab" - on the test's own line ("... POSITIVE\nIntrinsic factor Ab pending" is not)

@@ -126,6 +126,7 @@ def _nested_under_orders(text: str, heads: dict[int, tuple[str, int]], start: in
             and not text[heads[prev][1]:text.rfind("\n", 0, start) + 1].strip())
 
 
+_MARKED_ITEM = re.compile(r"[ \t]*(?:[-*•·]|\d{1,2}[.)])\s")  # "- apixaban 2.5 mg bid", "2) metformin"
 _BLANK_THEN_TEXT = re.compile(r"\n[ \t]*\n(?=[ \t]*\S)")
 
 
@@ -133,12 +134,12 @@ def _list_end(text: str, body: int, end: int) -> int:
     """The end of a list section whose items are marked ("- apixaban 2.5 mg bid"): the first blank line
     followed by a line that is not an item (a sentence of running text), else `end`."""
     first = text[body:end].lstrip("\n")
-    if not re.match(r"[ \t]*(?:[-*•·]|\d{1,2}[.)])\s", first):
+    if not _MARKED_ITEM.match(first):
         return end  # a list not marked item by item: its end is its next heading
     for m in _BLANK_THEN_TEXT.finditer(text, body, end):
         nl = text.find("\n", m.end())
         line = text[m.end():end if nl == -1 else min(nl, end)]
-        if not re.match(r"[ \t]*(?:[-*•·]|\d{1,2}[.)])\s", line) and len(line.strip()) > 60:
+        if not _MARKED_ITEM.match(line) and len(line.strip()) > 60:
             return m.start()
     return end
 

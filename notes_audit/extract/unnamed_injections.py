@@ -52,11 +52,4 @@ def reversed_injections(text: str) -> list[EvidenceSpan]:
 
 def _sentences_where(text: str, pos: int, holds) -> list[EvidenceSpan]:
     """The sentences of text[pos:] for which `holds(start, end)` is true."""
-    out = []
-    for brk in [*adm.SENTENCE_BREAK.finditer(text, pos), None]:
-        end = brk.start() if brk else len(text)
-        if end > pos and holds(pos, end):
-            out.append(EvidenceSpan((pos, end), text[pos:end]))
-        if brk:
-            pos = brk.end()
-    return out
+    return [EvidenceSpan((a, b), text[a:b]) for a, b in adm.sentence_spans(text, pos, len(text)) if holds(a, b)]

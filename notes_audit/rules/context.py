@@ -75,15 +75,18 @@ class LineContext:
         """SPEC §5.1: an administration with status `given` and a B12 drug, in the day's notes."""
         given = [a for a in self.administrations if a.item.status == "given" and a.item.drug in DRUGS]
         given = given or self._orders_given_in_another_note()
-        return [a for a in given if not self._reversed_by_another_note(a.note_id)]
+        reversals = [n for n in self.day_notes if n.reversed_injections]
+        if not reversals:
+            return given
+        dated = {n.note_id: n.note_date for n in self.day_notes}
+        return [a for a in given if not self._reversed_by_another_note(a.note_id, reversals, dated)]
 
-    def _reversed_by_another_note(self, note_id: str) -> bool:
+    @staticmethod
+    def _reversed_by_another_note(note_id: str, reversals, dated) -> bool:
         """An addendum filed as a note of its own ("ADDENDUM to nursing note of 07/15/2025: The injection
         documented above was NOT given") reverses what the encounter's other notes, not dated after it, charted."""
-        dated = {n.note_id: n.note_date for n in self.day_notes}
-        return any(n.reversed_injections and n.note_id != note_id
-                   and not (dated.get(note_id) and n.note_date and str(dated[note_id]) > str(n.note_date))
-                   for n in self.day_notes)
+        return any(n.note_id != note_id and not (dated.get(note_id) and n.note_date and str(dated[note_id]) > str(n.note_date))
+                   for n in reversals)
 
     def _orders_given_in_another_note(self) -> list[Located[Administration]]:
         """A note of the day that reports an injection given without naming any drug ("Injection given

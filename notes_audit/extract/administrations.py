@@ -88,7 +88,7 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
     # One leading \b for all alternatives (a position inside a word fails at once: 3x faster).
     ("historical", re.compile(r"\b(?:"
                               r"(?:stop|stopped|discontinue[ds]?|d/c|dc'?d)\s+(?:(?:the|her|his|otc|oral|sl|sublingual|im|nasal|po|daily|monthly|weekly|vitamin|vit\.?)\s+){0,3}(?=\S*(?:cobal|b-?12))|"
-                              r"last\s+(?:[\w-]+\s+){0,2}?(?:injections?|inj|doses?|shots?|b-?12(?!\s*(?:levels?|labs?|values?|results?|\d))|given|received|administered|admin(?:istration)?)\b|"
+                              r"last\s+(?:[\w-]+\s+){0,2}?(?:injections?|inj|\w*cobalamin|doses?|shots?|b-?12(?!\s*(?:levels?|labs?|values?|results?|\d))|given|received|administered|admin(?:istration)?)\b|"
                               r"previously\b|(?:last|previous|prior)\s+(?:visit|encounter|nurse\s+visit)\s*:|"
                               r"(?:has|have|'ve|had|ive)\s+been\s+(?:receiving|getting|on|taking|doing)|"
                               # "She was treated with cyanocobalamin ...", "Hospital gave first 3 doses", "given inpatient"
@@ -166,7 +166,7 @@ _STRONG_GIVEN_TODAY = re.compile(_GIVEN_TODAY + r"|\b(?:given|administered|injec
 # "here for her B12 shot", "in for scheduled monthly B-12 inj": the visit's purpose, the same event as
 # what the note says happened today — not an event of its own.
 _VISIT_REASON = re.compile(
-    r"(?:\b(?:here|in|present(?:s|ed|ing)?|comes?|came|returns?|returned|seen|arrived?|scheduled|visit)\s+(?:to\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+)?\s+)?(?:today\s+)?(?:for|with)|"
+    r"(?:\b(?:here|in|present(?:s|ed|ing)?|comes?|came|returns?|returned|seen|arrived?|scheduled|visit)\s+(?:to\s+(?:the\s+)?[\w-]+(?:\s+[\w-]+){0,3}\s+)?(?:today\s+)?(?:for|with)|"
     r"\breason\s+for\s+(?:visit|appointment|encounter)\s*:?|\b(?:reason|purpose|visit\s+type|scheduled(?:\s+for)?|appointment\s+for)\s*:|\bcc\s*:|\bchief\s+complaint\s*:?|"
     r"\b(?:request(?:s|ed|ing)?|req(?:s|'d)?|asking\s+for|wants?|would\s+like)\s+(?:to\s+(?:get|have|receive)\s+)?)"
     # "here for BP check and her B12 shot": another reason first, joined by "and"
@@ -231,6 +231,10 @@ def is_drug_context(text: str, start: int, end: int, sentence: tuple[int, int]) 
 _SYNONYM_BEFORE = re.compile(r"(?:vitamin\s+|vit\.?\s*)?b-?12\s*(?:\(|(?:\s+(?:shot|injection|inj))?,?\s+(?:which\s+is|i\.?e\.?,?|namely|aka)\s+)\s*$", I)
 
 
+# "CC: DM f/u, also B12 shot due.", "Chief Complaint: Follow-up (DM, HTN, B12 inj due)": every reason
+# on the line of the visit's reasons is today's event
+_REASON_LINE = re.compile(r"[ \t]*(?:cc|chief\s+complaints?|reasons?(?:\s+for\s+(?:visit|appointment|encounter))?|visit\s+reason|"
+                          r"purpose(?:\s+of\s+visit)?)\s*:[^\n.]{0,60}$", I)
 _NOT_THE_VISITS_INJECTION = re.compile(r"\b(?:re-?schedul\w*|cancel\w*|refills?|questions?\s+(?:about|re:?|regarding))\s+(?:(?:her|his|the|a|an|monthly|next)\s+)*$", I)
 
 
@@ -245,7 +249,7 @@ def is_visit_reason(text: str, m: "Mention") -> bool:
     before = text[max(0, m.start - 75):m.start]
     if _NOT_THE_VISITS_INJECTION.search(before):
         return False  # "Reason: reschedule B12 inj" is a call about a visit to come
-    if _BROUGHT_OWN.search(before):
+    if _BROUGHT_OWN.search(before) or _REASON_LINE.match(text, text.rfind("\n", 0, m.start) + 1, m.start):
         return True
     synonym = _SYNONYM_BEFORE.search(before)
     return bool(_VISIT_REASON.search(before[:synonym.start()] if synonym else before))
@@ -431,7 +435,8 @@ def auxiliary_signer(text: str, tail: int = 200) -> Person | None:
 
 _ORDER_MADE_AFTER = re.compile(r"\s+(?:was\s+|is\s+)?(?:written|signed|entered|placed|renewed|sent|given)\b")  # "standing order written for B12"
 _EXISTING_ORDER = re.compile(r"\b(?:per|as|under)\s+(?:(?:a|the|his|her|an|dr\.?|md|np|pa|[a-z]+'s|standing|active|existing|current|"
-                             r"physician|provider|doctor|md's|written|signed|protocol)\s+){0,3}$|(?<!new\s)\bstanding\s+$")
+                             r"physician|provider|doctor|md's|written|signed|protocol)\s+){0,3}$|(?<!new\s)\bstanding\s+$|"
+                             r"\b(?:per|as|under)\s+dr\.?\s+[a-z'-]+\s+(?:[a-z'-]+\s+)?$")  # "Per Dr. Haddad order:"
 
 
 def cues_in(text: str, lo: int, hi: int, lowered: str) -> set[str]:
@@ -501,6 +506,9 @@ _ADVISORY = re.compile(r"\brecommend\w*|\badvis\w+|\bsuggest\w*|\bencourag\w+|\b
 _FUTURE_OR_PAST = re.compile(r"\bnext\b|\bwill\b|\bdue\b|\bschedul\w*|\blast\b|\bpreviously\b|\bprior\b|\bago\b|\bplan|"
                              r"\b\d{1,2}/\d{1,2}\b(?!(?:/\d{2,4})?\s+\d{1,2}:\d{2})", I)  # "Dose 1 given 3/13 here.": a dated dose is
 # another day's (a date stamped with its time, "Completed 11/04/2025 10:32", is the charting of the event itself)
+# "Cyanocobalamin 1000 mcg IV push via R chest port over 2 min at 10:50.": the dose and route charted with
+# the time it went in
+_AT_A_TIME = re.compile(r"(?:\bat|@)\s*(?:[01]?\d|2[0-3]):[0-5]\d\b|(?:\bat|@)\s*(?:[01]\d|2[0-3])[0-5]\d\b(?!\s*(?:mcg|mg|ml|units?)\b)", I)
 _TIMED_ROW = re.compile(r"[ \t]*(?:[01]\d|2[0-3]):?[0-5]\d(?:\s*[-–]\s*(?:[01]\d|2[0-3]):?[0-5]\d)?[ \t]+(?![ap]\.?m\b)", I)
 SENTENCE_BREAK = re.compile(r"(?<=[.!?])(?<![\s(\[-][A-Z]\.)\s+|\n+")  # not after an initial ("L. Okonkwo, RN")
 
@@ -611,7 +619,7 @@ def says_how(text: str, lo: int, hi: int, lowered: str) -> bool:
                 or _TODAY.search(text, lo, hi) or _BY_SOMEONE.search(text, lo, hi))
 
 
-_DUE_TODAY = re.compile(r"[\w\s-]{0,20}?\b(?:is\s+)?due\s+(?:today|now|this\s+visit)\b", I)
+_DUE_TODAY = re.compile(r"[\w\s,-]{0,20}?\b(?:is\s+)?due\s+(?:today|now|this\s+visit)\b", I)
 _TODAY = re.compile(r"\btoday\b", I)
 _EXPIRY_BEFORE = re.compile(r"\b(?:exp\w*|bud|use\s+by)\W*$", I)
 _A_DATE = re.compile(r"\b\d{1,2}/\d{1,2}\b|\b\d{4}-\d\d-\d\d\b|\b\d{1,2}[-\s](?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|"
@@ -842,15 +850,17 @@ def read_mention(text: str, m: Mention, lowered: str | None = None) -> Mention:
         a["route"] = "nasal"
     m.attrs = a
     end = a["block_end"] = _own_block_end(text, lowered, s1, hi)  # read again by _status
-    a["documented_here"] = bool(site_in(s0, end) or lot_in(s0, end) or giver_in(s0, end))
+    a["documented_here"] = bool(site_in(s0, end) or lot_in(s0, end) or giver_in(s0, end)
+                                or a.get("dose") and a.get("route") and _AT_A_TIME.search(text, m.end, s1))
     status = _status(text, m, lowered)
     # The visit's purpose ("Pt here for cyanocobalamin 1000 mcg IM.") is today's event: its status comes
     # from what the note says happened, here or in the drug mentions of the day (see merge).
-    one_time = status in ("ordered", "planned") and _ONE_TIME_IN_CLINIC.search(text, s0, s1)
+    one_time = ((status in ("ordered", "planned") or status == "visit_reason" and m.section == "orders")
+                and _ONE_TIME_IN_CLINIC.search(text, s0, s1))
     if one_time:
         # "Orders: cyanocobalamin 1,000 mcg IM - Once - in clinic" then "Injection: left deltoid, given by me":
         # an order for today's dose takes what the note says became of it; with nothing said, it stays an order
-        a["otherwise"] = status
+        a["otherwise"] = "ordered" if status == "visit_reason" else status
     if one_time or status == "visit_reason" or status not in ("given", "declined", "held") and is_visit_reason(text, m):
         status = "visit_reason"
         today = _injection_today(text, m.end, lowered)
@@ -972,7 +982,8 @@ def merge(text: str, mentions: list[Mention]) -> list[Administration]:
                 groups[(named[0], status)].extend(groups.pop((drug, status)))
     out = []
     for (drug, status), ms in sorted(groups.items(), key=lambda kv: kv[1][0].start):
-        ms.sort(key=lambda x: (x.drug == "b12_unspecified", x.start))
+        # a correction's dose and route first ("dose charted as 1 mL in error ... 0.5 mL was given")
+        ms.sort(key=lambda x: (not x.attrs.get("corrects"), x.drug == "b12_unspecified", x.start))
         first = ms[0]
 
         def pick(key, ms=ms):

@@ -162,7 +162,7 @@ def _inside_other_parentheses(text: str, mod: Modifier, target: Target) -> bool:
         return False
     line_end = text.find("\n", mod.end)
     closed = text.find(")", mod.end, len(text) if line_end == -1 else line_end)
-    if closed == -1 or opened < target.start and target.end <= closed:
+    if closed == -1 or opened <= target.start and target.end <= closed:  # (a target may start at its "(")
         return False
     qualifies_target = not text[opened + 1:mod.start].strip(" \t,:-") and not text[target.end:opened].strip(" \t:-")
     return not qualifies_target

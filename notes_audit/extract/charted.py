@@ -154,6 +154,9 @@ def _tabular(text: str, lo: int, hi: int, date_at: int) -> bool:
     return bool(_CELL_GAP.search(text, lo, hi) or _LEADING_INDEX.match(text[lo:date_at]))
 
 
+_NOT_A_ROW_DATE = re.compile(r"\b(?:exp(?:iry|ires|iration)?|bud|use\s+by|opened|dob)\b\W*$", I)
+
+
 def find_rows(text: str, lowered: str, default_year: int | None) -> list[list[Row]]:
     """Runs of dated lines that chart doses: each has a date and an outcome, or a date and a dose."""
     grids: list[list[Row]] = []
@@ -165,7 +168,9 @@ def find_rows(text: str, lowered: str, default_year: int | None) -> list[list[Ro
         nl = text.find("\n", pos)
         end = n if nl == -1 else nl
         row = None
-        dates = list(_DATE.finditer(text, pos, end)) if end - pos <= 200 else []
+        # an expiry ("lot 7719B exp 05/27") or a vial's opening is no row's date
+        dates = [d for d in _DATE.finditer(text, pos, end) if not _NOT_A_ROW_DATE.search(text, max(pos, d.start() - 14), d.start())
+                 ] if end - pos <= 200 else []
         # "1/5  11/03/2025 09:10  Given": the dose's number in a series looks like a date; a year says which is
         m = next((d for d in dates if d.group("y") or d.group("iy") or d.group("my") or d.group("dy")), dates[0] if dates else None)
         if m and _tabular(text, pos, end, m.start()) and not _SIGNATURE_LINE.search(text, pos, end):
@@ -365,15 +370,56 @@ def addendum_reversals(text: str, lowered: str, mentions: list[adm.Mention]) -> 
         return
 
 
-def dated_mentions(text: str, lowered: str, mentions: list[adm.Mention]) -> list[adm.Mention]:
+# "06/03 09:32  ^ above entry CHARTED IN ERROR -- documented on wrong patient": a row voiding the row above it
+_VOIDS_ABOVE = re.compile(r"(?:\^|\b(?:above|previous|prior|preceding)\b)[^\n]{0,30}?\b(?:charted|entered|documented|recorded)\s+"
+                          r"(?:in\s+error|on\s+(?:the\s+)?wrong\s+(?:patient|pt|chart))", I)
+
+
+def voided_rows(text: str, mentions: list[adm.Mention]) -> None:
+    """A line that voids the entry above it, naming no drug of its own: the dose charted on the two
+    lines above was never given, and is no event."""
+    for void in _VOIDS_ABOVE.finditer(text):
+        line = text.rfind("\n", 0, void.start()) + 1
+        if adm.DRUG_NAME.search(text, line, void.start()):
+            continue  # "hydroxocobalamin charted in error above": that line's own correction
+        above = line
+        for _ in range(2):  # the row above, or two when a wrapped row spills onto a second line
+            above = text.rfind("\n", 0, max(above - 1, 0)) + 1 if above else 0
+        for m in mentions:
+            if above <= m.start < line and m.attrs.get("status") == "given":
+                m.attrs["status"] = None
+
+
+# "Correction 10/02 11:26: Dose charted as 1 mL in error. ... 0.5 mL of hydroxocobalamin 1000 mcg/mL (= 500
+# mcg) was given", "Route charted incorrectly. Cyanocobalamin 1,000 mcg was given INTRAMUSCULAR"
+_CORRECTS = re.compile(r"\b(?:correct(?:ion|ed)|amend(?:ed|ment)|(?:charted|entered|documented|recorded)\s+(?:incorrectly|in\s+error))\b", I)
+
+
+def corrected_doses(text: str, mentions: list[adm.Mention]) -> None:
+    """A dose given, on a line that corrects the charting: its dose, route and site are the ones to keep."""
+    for m in mentions:
+        if m.attrs.get("status") == "given":
+            line = text.rfind("\n", 0, m.start) + 1
+            end = text.find("\n", m.end)
+            if _CORRECTS.search(text, line, len(text) if end == -1 else end):
+                m.attrs["corrects"] = True
+
+
+def dated_mentions(text: str, lowered: str, mentions: list[adm.Mention], note_date: date | None = None
+                   ) -> list[adm.Mention]:
     """The note's drug mentions read against its dates: a dose charted as given but dated before the
-    visit is an earlier dose, and the note's administration grids add their rows' events."""
+    visit is an earlier dose, and the note's administration grids add their rows' events. The visit is
+    the date the note labels; a grid's rows are also read against `note_date` (its record's date) when
+    the text labels none. (A date beside a dose is not read against the record's date: "filled at
+    Walgreens 8/1/25", "exp 05/27" would turn today's dose into an earlier one.)"""
     if not mentions:
         return mentions  # no drug named: nothing dated to read, and no grid has a drug to chart
     default_year = _default_year(text)
     today = visit_date(text, default_year)
     if today is not None:
         _past_dated_to_history(text, mentions, today, default_year)
+    elif note_date is not None:
+        today, default_year = note_date, default_year or note_date.year
     return _grid_mentions(text, lowered, mentions, today, default_year)
 
 

@@ -8,19 +8,29 @@ component still works alone on a fresh Doc.
 
 from __future__ import annotations
 
+from datetime import date
+
 from spacy.tokens import Doc
 
 from notes_audit.extract.rulefiles import lower_same_length
 
 _TEXT = ("notes_audit", "text")
 _LOWERED = ("notes_audit", "lowered")
+_NOTE_DATE = ("notes_audit", "note_date")
 
 
-def make_doc(nlp, text: str) -> Doc:
-    """Tokenize `text`, remembering it (spaCy's tokenizer keeps every character: `doc.text == text`)."""
+def make_doc(nlp, text: str, note_date: date | None = None) -> Doc:
+    """Tokenize `text`, remembering it (spaCy's tokenizer keeps every character: `doc.text == text`)
+    and the note's date from its record, when the input has one."""
     doc = nlp.make_doc(text)
     doc.user_data[_TEXT] = text
+    doc.user_data[_NOTE_DATE] = note_date
     return doc
+
+
+def doc_note_date(doc: Doc) -> date | None:
+    """The note's date from its record (the input's `note_date`), not from its text."""
+    return doc.user_data.get(_NOTE_DATE)
 
 
 def doc_text(doc: Doc) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from bisect import bisect_right
 from dataclasses import replace
 
@@ -12,9 +13,9 @@ from spacy.tokens import Doc
 from notes_audit.evidence.model import Diagnosis, Lab, NoteEvidence
 from notes_audit.evidence.vocab import CONCEPT_ICD10
 from notes_audit.extract import administrations as adm
-from notes_audit.extract.charted import addendum_reversals, copied_doses_to_history, dated_mentions
+from notes_audit.extract.charted import addendum_reversals, copied_doses_to_history, corrected_doses, dated_mentions, voided_rows
 from notes_audit.extract.assertion import ConTextAsserter, default_asserter, sentence_index
-from notes_audit.extract.doctext import doc_lowered, doc_text
+from notes_audit.extract.doctext import doc_lowered, doc_note_date, doc_text
 from notes_audit.extract.em import assess_em, find_loading_phase
 from notes_audit.extract.em_model import EmClassifier, default_classifier
 from notes_audit.extract.unnamed_injections import reversed_injections, unnamed_injections_given
@@ -23,6 +24,7 @@ from notes_audit.extract.labs import find_date, read_numeric, read_qualitative
 from notes_audit.extract.sections import section_of
 from notes_audit.extract.rulefiles import lower_same_length
 from notes_audit.extract.targets import Target
+from notes_audit.extract.previous_doses import previous_dose
 from notes_audit.extract.people import PROVIDER_CREDENTIALS, find_people
 from notes_audit.extract.supervision import author_supervision, find_supervision, provider_of_visit, settle
 
@@ -218,10 +220,11 @@ class EvidenceBuilder:
 
     def __call__(self, doc: Doc) -> Doc:
         doc._.evidence = self.build(doc_text(doc), doc._.sentence_spans, doc._.note_sections, doc._.targets,
-                                    doc_lowered(doc))
+                                    doc_lowered(doc), doc_note_date(doc))
         return doc
 
-    def build(self, text, sentences, sections, targets, lowered: str | None = None) -> NoteEvidence:
+    def build(self, text, sentences, sections, targets, lowered: str | None = None,
+              note_date: date | None = None) -> NoteEvidence:
         ev = NoteEvidence(note_id="")
         lowered = lower_same_length(text) if lowered is None else lowered
         sec_starts = [s.start for s in sections]
@@ -328,7 +331,9 @@ class EvidenceBuilder:
         if mentions:  # most notes name no B12 drug: no addendum or date to read for them
             copied_doses_to_history(text, mentions)
             addendum_reversals(text, lowered, mentions)
-            mentions = dated_mentions(text, lowered, mentions)
+            corrected_doses(text, mentions)
+            mentions = dated_mentions(text, lowered, mentions, note_date)
+            voided_rows(text, mentions)  # a grid's row too
             if adm.administers_nothing(text):
                 # "Phone Note - Nurse Triage: ... received cyanocobalamin 1000 mcg IM here on 7/19": a dose the
                 # call reports was given another day
@@ -344,6 +349,10 @@ class EvidenceBuilder:
                 signer = signer or adm.labelled_giver(text, lowered) or adm.auxiliary_signer(text)
                 a.administered_by = signer
             ev.administrations.append(a)
+        if mentions:
+            earlier_dose = previous_dose(text, lowered, sorted(mentions, key=lambda m: m.start), ev.administrations)
+            if earlier_dose is not None:
+                ev.administrations.append(earlier_dose)
         ev.supervision = find_supervision(text, lowered, sentences)
         present = [s for s in ev.supervision if s.presence in ("in_office", "virtual")]
         if not any(s.name for s in present):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import warnings
 from collections.abc import Iterable, Iterator
+from datetime import date
 
 import spacy
 from spacy.language import Language
@@ -80,20 +81,22 @@ class Extractor:
             self.nlp_ = build_pipeline(self.tokenizer)
         return self.nlp_
 
-    def extract_text(self, text: str) -> NoteEvidence:
-        return _verbatim(self.nlp(self._doc(text))._.evidence, text)
+    def extract_text(self, text: str, note_date: date | None = None) -> NoteEvidence:
+        """Evidence of one note's text; `note_date`, its record's date, dates what the text leaves undated
+        (a medication record's row of that date is the visit's dose)."""
+        return _verbatim(self.nlp(self._doc(text, note_date))._.evidence, text)
 
     def extract(self, note: Note) -> NoteEvidence:
-        return _with_ids(self.extract_text(note.text), note)
+        return _with_ids(self.extract_text(note.text, note.note_date), note)
 
     def extract_many(self, notes: Iterable[Note]) -> Iterator[NoteEvidence]:
-        pairs = ((self._doc(n.text), n) for n in notes)
+        pairs = ((self._doc(n.text, n.note_date), n) for n in notes)
         for doc, note in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
             yield _with_ids(_verbatim(doc._.evidence, note.text), note)
 
-    def _doc(self, text: str | None):
+    def _doc(self, text: str | None, note_date: date | None = None):
         # A Doc that remembers its text, so the components never rebuild it from the tokens.
-        return make_doc(self.nlp, _clean(text))
+        return make_doc(self.nlp, _clean(text), note_date)
 
 
 def _clean(text: str | None) -> str:

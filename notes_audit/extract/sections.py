@@ -25,6 +25,9 @@ _ONE_PARAGRAPH = frozenset({"chief_complaint"})
 _ONE_LINE_WHEN_INLINE = frozenset({"allergies"})
 # Lists written inline after their title: they end at a blank line or the next "Label:" line.
 _LISTS = frozenset({"medications", "past_medical_history", "past_surgical_history", "social_history", "family_history"})
+_ONE_SENTENCE_MIDLINE = frozenset({"family_history"})
+_SENTENCE_END = re.compile(r"\.\s+(?=[A-Z])")
+_AFTER_A_SENTENCE = re.compile(r"[.!?]\s+$")  # not after a flattened line break (",  FAMILY HISTORY:,")
 _BLANK_OR_FIELD = re.compile(r"\n[ \t]*\n|\n(?=[ \t]*[A-Z][\w /&()#-]{0,30}:[ \t]*\S)|\n(?=[ \t]*[-=_]{5,}|[^\n]*\|)")  # or a table
 
 
@@ -92,6 +95,11 @@ class SectionFinder:
                 # a list begun mid-line ends with its line
                 nl = text.find("\n", body, end)
                 end = nl if nl != -1 else end
+                if cat in _ONE_SENTENCE_MIDLINE and _AFTER_A_SENTENCE.search(text, text.rfind("\n", 0, s) + 1, s):
+                    # "Here for B12 inj #4. FHx: mother w/ pernicious anemia. Cyanocobalamin 1000 mcg IM L delt
+                    # given.": a relative's history told in running text is its sentence
+                    stop = _SENTENCE_END.search(text, body, end)
+                    end = stop.start() + 1 if stop else end
             elif cat in _LISTS and _inline(text, body):
                 # "Meds: OCP only. NKDA.\n\nProduct: Methylcobalamin ...": an inline list ends at a blank line
                 # or at the next labelled field

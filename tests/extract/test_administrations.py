@@ -806,3 +806,53 @@ def test_an_addendum_note_reverses_without_naming_the_drug(extractor):
             "given to this patient. Pt left before the injection. I pre-charted the administration in error.")
     ev = extractor.extract_text(text)
     assert ev.administrations == [] and len(ev.reversed_injections) == 1
+
+
+# A dated "last injection" is an earlier dose: the drug of the B12 mention before it, unless the note
+# already reports an earlier dose; "last dose" of another medication is that medication's.
+@pytest.mark.parametrize("text, expected", [
+    ("Here for her monthly vitamin B12 shot. Last injection 04/02/2026, no problems.\n"
+     "Cyanocobalamin 1000 mcg IM R deltoid given, lot 88Q1.", {("b12_unspecified", "historical"), ("cyanocobalamin", "given")}),
+    ("On hydroxocobalamin 1 mg IM every 12 weeks. Last inj: 03-Jan-2026.\nHydroxocobalamin 1 mg IM L deltoid given today.",
+     {("hydroxocobalamin", "historical"), ("hydroxocobalamin", "given")}),
+    ("Pt here for cyanocobalamin 1000 mcg IM.\n[x] last dose > 28 days ago (2026-02-11)\nGiven IM L deltoid 10:05.",
+     {("cyanocobalamin", "given")}),
+    ("Pt here for cyanocobalamin 1000 mcg IM; last shot 2 mo ago. Given IM R deltoid, tolerated.",
+     {("cyanocobalamin", "historical"), ("cyanocobalamin", "given")}),
+    ("Crohn's on adalimumab (last dose 1/20). Cyanocobalamin 1000 mcg IM given L deltoid today.",
+     {("cyanocobalamin", "given")}),
+    ("Cyanocobalamin 1000 mcg IM given L deltoid today. Pt denies reaction to last injection.",
+     {("cyanocobalamin", "given")}),
+    ("Last cyanocobalamin 1000 mcg IM given 2/26/26 (R deltoid). Cyanocobalamin held today, INR 4.1.",
+     {("cyanocobalamin", "historical"), ("cyanocobalamin", "held")}),
+])
+def test_the_last_dose_dated(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+# Every reason on the visit's reason line is today's event, whatever the note says became of it.
+@pytest.mark.parametrize("text, expected", [
+    ("CC: BP check, also B12 shot due.\nA/P: HTN stable. Cyanocobalamin 1000 mcg IM R deltoid given by MA.",
+     {("cyanocobalamin", "given")}),
+    ("Chief Complaint: Follow-up (DM, HTN, B12 inj due)\nCyanocobalamin 1000 mcg IM L deltoid given, lot 2A.",
+     {("cyanocobalamin", "given")}),
+    ("Veteran presents to the PACT Blue team for scheduled B12 injection.\nCYANOCOBALAMIN 1000MCG IM L DELTOID given 0915.",
+     {("cyanocobalamin", "given")}),
+    ("Reason: reschedule B12 inj.", {("b12_unspecified", "planned")}),
+])
+def test_the_reason_line_is_todays_event(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the dose and route charted with the time it went in
+    ("Cyanocobalamin 1000 mcg IV push via R chest port over 2 min at 10:50. Port flushed.", {("cyanocobalamin", "given")}),
+    ("Cyanocobalamin 1000 mcg IM at 1000 mcg strength next visit.", {("cyanocobalamin", "planned")}),  # no time
+    # the authority for today's dose, not a new order
+    ("Per Dr. Haddad order: cyanocobalamin 1000 mcg IM L deltoid at 15:10. Tolerated.", {("cyanocobalamin", "given")}),
+    # a one-time order in the orders, with nothing said of what became of it, stays an order
+    ("Orders:\n- cyanocobalamin 1,000 mcg/mL injection: inject 1,000 mcg intramuscularly once, in clinic today\n",
+     {("cyanocobalamin", "ordered")}),
+])
+def test_charted_with_a_time_and_orders(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected

@@ -158,3 +158,31 @@ def test_a_title_line_under_the_practice_name_dates_the_note(extractor):
 ])
 def test_discharge_dates_and_past_courses(extractor, text, expected):
     assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+# A row that voids the row above it; a line that corrects the charting (its dose and route are the ones
+# kept); an expiry is no row's date.
+@pytest.mark.parametrize("text, expected", [
+    ("MAR activity:\n  06/03 09:15  Cyanocobalamin 1000 mcg IM -- GIVEN (DT RN)\n"
+     "  06/03 09:32  ^ above entry CHARTED IN ERROR -- wrong patient.\n", set()),
+    ("Cyanocobalamin 1000 mcg/mL 1 mL SC L deltoid given 10:02.\nRoute charted incorrectly. Cyanocobalamin "
+     "1,000 mcg was given INTRAMUSCULAR, L deltoid. MAR corrected.", {("cyanocobalamin", "given", 1000, "IM")}),
+    ("Hydroxocobalamin 1000 mcg/mL 1 mL IM L thigh given.\nCorrection 11:26: dose charted as 1 mL in error; "
+     "0.5 mL of hydroxocobalamin 1000 mcg/mL (= 500 mcg) was given.", {("hydroxocobalamin", "given", 500, "IM")}),
+    ("NURSE VISIT\n1105  Cyanocobalamin 1000 mcg IM R ventrogluteal, lot 7719B exp 05/27. - CM\n",
+     {("cyanocobalamin", "given", 1000, "IM")}),
+])
+def test_voided_and_corrected_charting(extractor, text, expected):
+    assert {(a.drug, a.status, a.dose_value, a.route) for a in extractor.extract_text(text).administrations} == expected
+
+
+# A flowsheet whose text labels no visit date: the row of the note's record date is today's dose.
+@pytest.mark.parametrize("note_date, expected", [
+    (date(2025, 5, 6), {("cyanocobalamin", "given"), ("cyanocobalamin", "historical")}),
+    (None, {("cyanocobalamin", "historical")}),
+])
+def test_grid_rows_read_against_the_record_date(extractor, note_date, expected):
+    text = ("INJECTION FLOWSHEET\nDate     | Time | Medication                 | Dose     | Route | Site\n"
+            "04/08/25 | 0930 | Cyanocobalamin 1000 mcg/mL | 1000 mcg | IM    | R VG\n"
+            "05/06/25 | 0915 | Cyanocobalamin 1000 mcg/mL | 1000 mcg | IM    | L VG\n")
+    assert {(a.drug, a.status) for a in extractor.extract_text(text, note_date).administrations} >= expected

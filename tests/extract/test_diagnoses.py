@@ -20,6 +20,11 @@ import pytest
     ("Patient denies fatigue.", "fatigue", "negated"),
     ("Subacute combined degeneration of the cord", "subacute_combined_degeneration", "affirmed"),
     ("Diphyllobothrium latum infection", "fish_tapeworm", "affirmed"),
+    # a negation inside the parenthesis that holds the concept is the concept's
+    ("Indication: dietary B12 deficiency anemia (pernicious anemia excluded - IF Ab neg).", "pernicious_anemia", "negated"),
+    ("Dx: B12 deficiency (pernicious anemia ruled out).", "pernicious_anemia", "negated"),
+    # a relative's history told mid-line is its sentence; the dose after it is today's
+    ("Nurse visit. FHx: mother w/ pernicious anemia. Pt here for B12.", "pernicious_anemia", "family"),
 ])
 def test_concept_and_status(extractor, text, concept, status):
     found = {(d.concept, d.status) for d in extractor.extract_text(text).diagnoses}

@@ -38,8 +38,12 @@ _CONC_THEN_VOLUME = _lowered(
     r"[^.]{0,70}?(?:\b(?:inject|give|gave|administer(?:ed)?|dose|amount|volume)\s*:?\s*)?(?P<vol>\d+(?:\.\d+)?)\s*(?:ml|cc)\b")
 _DOSE = _lowered(
     # "1OOO mcg": a scanned note's letter O among the digits (read as 0)
-    r"(?<![\d.])(?P<val>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|\.\d+|[1-9],?[0o]{2,3}(?=\s*(?:mcg|µg|μg|ug|mg)))\s*(?P<unit>mcg|µg|μg|ug|micrograms?|mg|milligrams?)\b"
+    r"(?<![\d.])(?P<val>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|\.\d+|[1-9],?[0o]{2,3}(?=\s*(?:mcg|µg|μg|ug|mg))|"
+    # dictated: "one thousand micrograms", "one milligram"
+    r"\b(?:(?:one|two|five)\s+(?:thousand|hundred)|one)(?=\s+(?:micrograms?|milligrams?)\b))\s*(?P<unit>mcg|µg|μg|ug|micrograms?|mg|milligrams?)\b"
     r"(?!\s*/\s*(?:kg|day|d\b|week|wk))")
+_SPELLED = {f"{n} {m}".replace("  ", " ").strip(): float(v * k) for n, v in (("one", 1), ("two", 2), ("five", 5))
+            for m, k in (("thousand", 1000), ("hundred", 100), ("", 1))}
 # Case-insensitive, written in lower case: they run on the lower-cased text.
 _ROUTE_PATTERNS = [
     # Prescription sigs spell routes out: "Inject 1 mL into the muscle", "under the skin", "in one nostril".
@@ -333,7 +337,7 @@ def _dose(lowered: str, lo: int, hi: int, anchor: int, not_before: int | None = 
             continue  # "Dose: [ ] 100 mcg  [X] 1000 mcg": an option not ticked
         unit = m.group("unit").lower()
         unit = "mg" if unit.startswith(("mg", "milli")) else "mcg"
-        val = float(m.group("val").replace(",", "").replace("o", "0"))
+        val = _SPELLED.get(m.group("val")) or float(m.group("val").replace(",", "").replace("o", "0"))
         if (unit == "mcg" and not 10 <= val <= 10000) or (unit == "mg" and not 0.05 <= val <= 5000):
             continue
         cands.append((lo + m.start(), lo + m.end(), (val, unit)))
@@ -652,7 +656,8 @@ def _injection_today(text: str, pos: int, lowered: str, reach: int = 1500) -> tu
         about_it = INJECTION_WORD.search(text, start, end) or _AS_ORDERED.search(text, start, end) or (
             _ADMIN_VERB.search(text, start, end) and says_how(text, start, end, lowered)) or (  # "Administered 1 mL IM L deltoid."
             end - start <= 40 and (_NOT_GIVEN_SHORT.search(text, start, end)  # "Not due. Did not give."
-                                   or _GIVEN_SHORT.match(text, start, end)))  # "Given." under the procedure's heading
+                                   or _GIVEN_SHORT.match(text, start, end))) or (  # "Given." under the procedure's heading
+            _TICKED_GIVEN.match(text, start, end))  # "[x] Given    [ ] Refused    [ ] Held"
         if (about_it and not DRUG_NAME.search(text, start, end)
                 and not _OTHER_DRUG_BETWEEN.search(lowered, start, end) and not _TABLE_ROW.search(text, start, end)):  # a table's header ("| Dose | Given by |") says nothing
             cues = cues_in(text, start, end, lowered)
@@ -727,6 +732,20 @@ def _refused_or_held_here(text: str, lowered: str, lo: int, hi: int, status: str
     return _first_sentence_where(text, lo, hi, refuses_this) < hi
 
 
+_TICKED_GIVEN = re.compile(r"\s*(?:\[\s*[xX✓✔]\s*\]|☒|☑)\s*(?:given|administered)\b", I)
+_STANDING_ORDER = re.compile(r"\bstanding\s+order\b[^.\n]{0,30}$|\border\s+on\s+file\b[^.\n]{0,30}$", I)
+_ASIDE = re.compile(r"\([^()\n]{0,120}\)")
+_ABOUT_A_DOSE = re.compile(r"\b(?:given|gave|admin\w*|inj\w*|doses?|shots?)\b|cobal|b-?12", I)  # "(last given 12/30, R deltoid)"
+
+
+def _cues_outside_asides(text: str, lo: int, mid: int, hi: int) -> set[str]:
+    """Cues in text[lo:hi] with the parenthetical asides after `mid` blanked (same length), unless an
+    aside speaks of a dose itself."""
+    tail = _ASIDE.sub(lambda a: a.group() if _ABOUT_A_DOSE.search(a.group()) else " " * len(a.group()), text[mid:hi])
+    seg = text[lo:mid] + tail
+    return cues_in(seg, 0, len(seg), lower_same_length(seg))
+
+
 def _status(text: str, m: Mention, lowered: str) -> str | None:
     """Status from the mention's own sentence first; then the rest of its block; then its section.
     None when the mention is not an event (a condition, an option, a charge line, someone else's)."""
@@ -734,6 +753,10 @@ def _status(text: str, m: Mention, lowered: str) -> str | None:
     if _SOMEONE_ELSE.search(text[max(s0, m.start - 60):m.start]) or m.section == "allergies":
         return None  # someone else's shots; an allergy to the drug
     cues = cues_in(text, max(s0, m.start - 120), min(s1, m.end + 160), lowered)
+    if m.attrs.get("documented_here") and cues and "(" in text[m.end:min(s1, m.end + 160)]:
+        # "Cyanocobalamin 1000 mcg/1 mL SC, R lower abdomen (rotated from L last month)": a past or a plan
+        # in an aside after a charted dose speaks of something else
+        cues -= {"historical", "planned"} - _cues_outside_asides(text, max(s0, m.start - 120), m.end, min(s1, m.end + 160))
     in_history_section = m.section in _HISTORY_SECTIONS
     if in_history_section and not _GIVEN_TODAY_IN_LIST.search(text, s0, s1):
         cues.discard("given")
@@ -872,9 +895,11 @@ def read_mention(text: str, m: Mention, lowered: str | None = None) -> Mention:
             for key, found in (("dose", d), ("route", r), ("site", st)):
                 if found and a.get(key) is None:
                     a[key] = found[2]
-    if (status == "ordered" or status == "planned" and m.section == "orders") and m.section not in _HISTORY_SECTIONS:
+    standing = status is None and _STANDING_ORDER.search(text, max(s0, m.start - 60), m.start)
+    if (status == "ordered" or status == "planned" and m.section == "orders" or standing) and m.section not in _HISTORY_SECTIONS:
         # "Order (Dr. X): cyanocobalamin 500 mcg SQ monthly." then "Drew up 0.5 mL ... Administered SQ, L thigh.":
-        # when no drug mention of the note is given, that report is this order's dose (see merge).
+        # when no drug mention of the note is given, that report is this order's dose (see merge). So for
+        # the standing order a nurse visit works under ("Standing order on file: Cyanocobalamin ...").
         today = _injection_today(text, a["block_end"], lowered)
         a["given_later"] = bool(today and today[0] == "given")
     m.attrs["status"] = status
@@ -954,9 +979,10 @@ def merge(text: str, mentions: list[Mention]) -> list[Administration]:
     """One Administration per (drug, status); a bare "B12" joins the named drug of the same status."""
     groups: dict[tuple[str, str], list[Mention]] = {}
     _name_the_unnamed_dose(mentions)
+    orders = [m for m in mentions if m.attrs.get("given_later")]  # a standing order has no status of its own
     mentions = [m for m in mentions if m.attrs["status"] is not None]
     if not any(m.attrs["status"] == "given" for m in mentions):
-        mentions += [_same_dose(m, "given") for m in mentions if m.attrs.get("given_later")][:1]
+        mentions += [_same_dose(m, "given") for m in orders][:1]
     reasons = [m for m in mentions if m.attrs["status"] == "visit_reason"]
     for m in mentions:
         if m.attrs["status"] != "visit_reason":

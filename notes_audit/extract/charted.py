@@ -351,6 +351,10 @@ def copied_doses_to_history(text: str, mentions: list[adm.Mention]) -> None:
             m.attrs["status"] = "historical"
 
 
+_ANOTHER_FIELD_BEFORE = re.compile(r"\b(?:supervis\w*|physician|provider|site|lot|expir\w*|time|route|date|name|signature|"
+                                   r"location|vitals?|bp|weight|allerg\w*)\b[\w\s-]{0,14}$", I)
+
+
 def addendum_reversals(text: str, lowered: str, mentions: list[adm.Mention]) -> None:
     """An addendum that takes back a charted dose ("Correction to above - injection was NOT given ... hold
     today's dose"): what the note charted before it was not given. When the addendum charts another
@@ -358,8 +362,8 @@ def addendum_reversals(text: str, lowered: str, mentions: list[adm.Mention]) -> 
     declined, as the addendum says)."""
     for head in ADDENDUM.finditer(text):
         rev = REVERSAL.search(text, head.start())
-        if rev is None:
-            continue
+        if rev is None or _ANOTHER_FIELD_BEFORE.search(text, max(head.start(), rev.start() - 40), rev.start()):
+            continue  # "Original supervising-physician entry was made in error": another field corrected
         given_after = any(m.start > head.start() and m.attrs.get("status") == "given" for m in mentions)
         nl = text.find("\n\n", rev.end())
         cues = adm.cues_in(text, head.start(), len(text) if nl == -1 else nl, lowered)
@@ -375,9 +379,11 @@ _VOIDS_ABOVE = re.compile(r"(?:\^|\b(?:above|previous|prior|preceding)\b)[^\n]{0
                           r"(?:in\s+error|on\s+(?:the\s+)?wrong\s+(?:patient|pt|chart))", I)
 
 
-def voided_rows(text: str, mentions: list[adm.Mention]) -> None:
+def voided_rows(text: str, lowered: str, mentions: list[adm.Mention]) -> None:
     """A line that voids the entry above it, naming no drug of its own: the dose charted on the two
     lines above was never given, and is no event."""
+    if " in error" not in lowered and "wrong" not in lowered:
+        return  # most notes: nothing voided (two substring tests, not a scan of every position)
     for void in _VOIDS_ABOVE.finditer(text):
         line = text.rfind("\n", 0, void.start()) + 1
         if adm.DRUG_NAME.search(text, line, void.start()):

@@ -333,7 +333,7 @@ class EvidenceBuilder:
             addendum_reversals(text, lowered, mentions)
             corrected_doses(text, mentions)
             mentions = dated_mentions(text, lowered, mentions, note_date)
-            voided_rows(text, mentions)  # a grid's row too
+            voided_rows(text, lowered, mentions)  # a grid's row too
             if adm.administers_nothing(text):
                 # "Phone Note - Nurse Triage: ... received cyanocobalamin 1000 mcg IM here on 7/19": a dose the
                 # call reports was given another day

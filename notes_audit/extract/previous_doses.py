@@ -34,7 +34,7 @@ _B12_WORD = re.compile(r"cobal|b-?12|\binj(?:ection)?s?\b|\bshots?\b", re.I)
 
 def previous_dose(text: str, lowered: str, mentions: list, found: list[Administration]) -> Administration | None:
     """The historical administration a dated "last injection" reports, when the note has none."""
-    if any(a.status == "historical" for a in found):
+    if any(a.status == "historical" for a in found) or not ("last" in lowered or "prior" in lowered or "previous" in lowered):
         return None
     for m in _LAST_DOSE.finditer(text):
         start = max(text.rfind(".", 0, m.start()), text.rfind("\n", 0, m.start())) + 1

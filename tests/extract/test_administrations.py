@@ -856,3 +856,14 @@ def test_the_reason_line_is_todays_event(extractor, text, expected):
 ])
 def test_charted_with_a_time_and_orders(extractor, text, expected):
     assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+# Dictated doses spelled out
+@pytest.mark.parametrize("text, dose, unit", [
+    ("I gave him cyanocobalamin one thousand micrograms intramuscularly in the left deltoid today.", 1000, "mcg"),
+    ("Hydroxocobalamin one milligram IM given L deltoid today.", 1, "mg"),
+    ("Cyanocobalamin five hundred micrograms IM given R deltoid.", 500, "mcg"),
+])
+def test_spelled_out_doses(extractor, text, dose, unit):
+    (a,) = extractor.extract_text(text).administrations
+    assert (a.status, a.dose_value, a.dose_unit) == ("given", dose, unit)

@@ -186,3 +186,22 @@ def test_grid_rows_read_against_the_record_date(extractor, note_date, expected):
             "04/08/25 | 0930 | Cyanocobalamin 1000 mcg/mL | 1000 mcg | IM    | R VG\n"
             "05/06/25 | 0915 | Cyanocobalamin 1000 mcg/mL | 1000 mcg | IM    | L VG\n")
     assert {(a.drug, a.status) for a in extractor.extract_text(text, note_date).administrations} >= expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an addendum correcting another field (the supervisor) takes back no dose
+    ("Cyanocobalamin 1000 mcg IM, R deltoid. Given by P. Shah, RN. Supervising: Dr. Allard (in office).\n\n"
+     "ADDENDUM 10/31/2025 by P. Shah, RN\nCorrection: Dr. Allard was not in clinic. The supervising physician present "
+     "was Dr. Mensah. Original supervising-physician entry was made in error.", {("cyanocobalamin", "given")}),
+    ("Cyanocobalamin 1000 mcg IM, R deltoid given 09:10.\n\nADDENDUM: injection documented above was NOT given - "
+     "pt left before it was drawn up.", {("cyanocobalamin", "held")}),
+    # a standing order heading a checkbox template whose ticked "Given" names no drug
+    ("Standing order on file:  Cyanocobalamin 1000mcg/mL -- 1 mL IM every 4 wks\n\nInjection\n"
+     " [x] Given    [ ] Refused    [ ] Held -- reason: ____\n Time: 1032   Site: R deltoid   Lot: A455\n",
+     {("cyanocobalamin", "given")}),
+    # a site rotation in an aside is no past dose; a past dose in an aside is
+    ("04/30/2025 10:18  Cyanocobalamin 1000 mcg/1 mL SC, R lower abdomen (rotated from L last month), lot 25C0.",
+     {("cyanocobalamin", "given")}),
+])
+def test_addenda_standing_orders_and_asides(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected

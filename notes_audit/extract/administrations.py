@@ -311,6 +311,12 @@ def _another_drugs(lowered: str, start: int, anchor: int) -> bool:
                 or (start > anchor and other_drug_named(lowered, anchor, start)))
 
 
+def dose_near(lowered: str, lo: int, hi: int) -> tuple[float, str] | None:
+    """The first dose written in lowered[lo:hi] ("1000 mcg (1 mL of 1000 mcg/mL)" -> 1000 mcg)."""
+    found = _dose(lowered, lo, hi, lo)
+    return found[2] if found else None
+
+
 def _dose(lowered: str, lo: int, hi: int, anchor: int, not_before: int | None = None
           ) -> tuple[int, int, tuple[float, str]] | None:
     """The dose written nearest the drug, read from the note's lower-cased text."""
@@ -381,7 +387,7 @@ AUXILIARY = frozenset({"RN", "LPN", "LVN", "MA", "CMA", "RMA", "CCMA", "CNA"})
 
 
 # "given by me today", "I administered it myself": the note's author, a practitioner
-_BY_ME = _lowered(r"\b(?:given|administered|injected|done)\s+(?:by\s+(?:me|myself)|personally)\b|"
+_BY_ME = _lowered(r"\b(?:given|administered|injected|done)\s+(?:(?:today|here|in\s+(?:the\s+)?(?:clinic|office))\s+)?(?:by\s+(?:me|myself)|personally)\b|"
                   r"\bi\s+(?:personally\s+)?(?:gave|administered|injected)\b|\bgiven\s+by\s+the\s+undersigned\b")
 
 

@@ -270,7 +270,9 @@ def _unhead(text: str, lowered: str, head: adm.Mention) -> None:
 
 _NOT_AN_EVENT_DATE = re.compile(r"\b(?:exp(?:ires?|iration|\.)?|lot|dob|born|due|next|dose|#|until|by|before|resulted|drawn|collected|level|filled|dispensed|pharmacy|"
                                 r"opened|punctured|reconstituted|mfg|manufactured|bud|discard(?:ed)?(?:\s+after)?|beyond\s+use|"
-                                r"b-?12|mma|folate|hgb|labs?)\W{0,3}(?:date\W{0,3})?$", I)
+                                r"b-?12|mma|folate|hgb|labs?)\W{0,3}(?:date\W{0,3})?$|"
+                                # "(filled at Walgreens 7/30)": where and when the vial was filled
+                                r"\b(?:filled|dispensed|picked\s+up|purchased|bought)\s+(?:at|by|from)\s+[\w'&.-]+(?:\s+[\w'&.-]+)?\W{0,3}$", I)
 _CLAUSE_BREAK = re.compile(r"[;.\n]")
 _DATE_SPAN = re.compile(r"\(\s*\d{1,2}/\d{1,2}(?:/\d{2,4})?(?:\s*(?:-|–|to|,|and)\s*\d{1,2}/\d{1,2}(?:/\d{2,4})?)+\s*\)")
 _TODAY_IN_CLAUSE = re.compile(r"\btoday\b|\bthis\s+(?:visit|morning|am)\b", I)
@@ -316,7 +318,7 @@ def _past_dated(text: str, m: adm.Mention, today: date, default_year: int | None
     return False
 
 
-ADDENDUM = re.compile(r"^[ \t*#-]*(?:addendum|late\s+entry|correction|amended)\b", I | re.M)
+ADDENDUM = re.compile(r"^[ \t*#=-]*(?:addendum|late\s+entry|correction|amended)\b", I | re.M)
 REVERSAL = re.compile(r"\b(?:was|were)?\s*not\s+(?:given|administered|done|injected)\b|\bcharted\s+in\s+error\b|"
                        r"\b(?:entry|note|documentation|charting)\s+(?:above\s+)?(?:was\s+)?(?:made\s+)?in\s+error\b|"
                        r"\bdocumented\s+in\s+error\b|\bdisregard\b", I)
@@ -401,8 +403,21 @@ def voided_rows(text: str, lowered: str, mentions: list[adm.Mention]) -> None:
 _CORRECTS = re.compile(r"\b(?:correct(?:ion|ed)|amend(?:ed|ment)|(?:charted|entered|documented|recorded)\s+(?:incorrectly|in\s+error))\b", I)
 
 
-def corrected_doses(text: str, mentions: list[adm.Mention]) -> None:
-    """A dose given, on a line that corrects the charting: its dose, route and site are the ones to keep."""
+# "Correction to dose above: dose administered was 1000 mcg (1 mL of 1000 mcg/mL), not 100 mcg."
+_DOSE_CORRECTED = re.compile(r"\b(?:correct\w*|amend\w*)\b[^.\n]{0,40}?\bdose\b[^.\n]{0,40}?\b(?:was|is|should\s+(?:be|read)|reads)\b\s*:?", I)
+
+
+def corrected_doses(text: str, lowered: str, mentions: list[adm.Mention]) -> None:
+    """A dose given, on a line that corrects the charting: its dose, route and site are the ones to keep.
+    A correction naming no drug ("dose administered was 1000 mcg, not 100 mcg") sets the dose of the
+    doses given before it."""
+    for fix in _DOSE_CORRECTED.finditer(text):
+        end = text.find("\n", fix.end())
+        dose = adm.dose_near(lowered, fix.end(), len(text) if end == -1 else end)
+        if dose is not None and not adm.DRUG_NAME.search(text, fix.start(), fix.end()):
+            for m in mentions:
+                if m.start < fix.start() and m.attrs.get("status") == "given":
+                    m.attrs["dose"] = dose
     for m in mentions:
         if m.attrs.get("status") == "given":
             line = text.rfind("\n", 0, m.start) + 1

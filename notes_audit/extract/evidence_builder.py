@@ -331,7 +331,7 @@ class EvidenceBuilder:
         if mentions:  # most notes name no B12 drug: no addendum or date to read for them
             copied_doses_to_history(text, mentions)
             addendum_reversals(text, lowered, mentions)
-            corrected_doses(text, mentions)
+            corrected_doses(text, lowered, mentions)
             mentions = dated_mentions(text, lowered, mentions, note_date)
             voided_rows(text, lowered, mentions)  # a grid's row too
             if adm.administers_nothing(text):

@@ -867,3 +867,10 @@ def test_charted_with_a_time_and_orders(extractor, text, expected):
 def test_spelled_out_doses(extractor, text, dose, unit):
     (a,) = extractor.extract_text(text).administrations
     assert (a.status, a.dose_value, a.dose_unit) == ("given", dose, unit)
+
+
+def test_given_today_by_me_is_the_authors_dose(extractor):
+    text = ("Anita Halvorsen, MD - New patient visit\nA/P: Start cyanocobalamin 1000 mcg IM - first dose given today by me, "
+            "R deltoid. Then daily x 6 more days (nurse visits).")
+    given = [a for a in extractor.extract_text(text).administrations if a.status == "given"]
+    assert [a.administered_by.credential for a in given] == ["MD"]

@@ -205,3 +205,18 @@ def test_grid_rows_read_against_the_record_date(extractor, note_date, expected):
 ])
 def test_addenda_standing_orders_and_asides(extractor, text, expected):
     assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a vial's fill date is not the dose's
+    ("Nurse visit 08/12/2025\nPt brought her own cyanocobalamin 1000 mcg/mL vial (filled at Walgreens 7/30); label "
+     "checked.\nDrew up 1 mL (1000 mcg) and gave IM L deltoid.", {("cyanocobalamin", "given", 1000)}),
+    # a correction naming no drug sets the dose; an addendum framed by "===" is an addendum
+    ("Medication: Cyanocobalamin injection\nDose: 100 mcg\nRoute: IM\nSite: Right deltoid\n\nADDENDUM 02/19 16:05\n"
+     "Correction to dose above: dose administered was 1000 mcg (1 mL of 1000 mcg/mL), not 100 mcg.",
+     {("cyanocobalamin", "given", 1000)}),
+    ("Vitamin B-12 (cyanocobalamin) 1000 mcg/mL inj, 1 mL IM, L deltoid -- documented 09:02\n\n=== ADDENDUM 11:37 ===\n"
+     "Injection above was pre-charted and was NOT given; held per provider.", {("cyanocobalamin", "held", 1000)}),
+])
+def test_fill_dates_and_unnamed_corrections(extractor, text, expected):
+    assert {(a.drug, a.status, a.dose_value) for a in extractor.extract_text(text).administrations} == expected

@@ -25,6 +25,8 @@ import pytest
     ("Dx: B12 deficiency (pernicious anemia ruled out).", "pernicious_anemia", "negated"),
     # a relative's history told mid-line is its sentence; the dose after it is today's
     ("Nurse visit. FHx: mother w/ pernicious anemia. Pt here for B12.", "pernicious_anemia", "family"),
+    # a differential with no "includes"/"of" after it
+    ("1. Fatigue - differential iron deficiency (menorrhagia), hypothyroidism, B12 deficiency.", "b12_deficiency", "uncertain"),
 ])
 def test_concept_and_status(extractor, text, concept, status):
     found = {(d.concept, d.status) for d in extractor.extract_text(text).diagnoses}

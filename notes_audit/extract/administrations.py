@@ -392,7 +392,11 @@ _BY_ME = _lowered(r"\b(?:given|administered|injected|done)\s+(?:(?:today|here|in
 
 
 def _the_author(text: str) -> Person:
-    """The practitioner who wrote the note: named in its heading or its signature, else unnamed."""
+    """Who wrote the note: the last person its signature names ("Daria Kuznetsova, LPN" under "Called Dr.
+    Okafor on his cell ... given by me"), else the practitioner its heading names, else unnamed."""
+    signed = [p for p in find_people(text, max(0, len(text) - 120), len(text)) if p[2] and p[3]]
+    if signed:
+        return Person(signed[-1][2], signed[-1][3])
     for lo, hi in ((0, min(len(text), 300)), (max(0, len(text) - 300), len(text))):
         for _, _, name, cred in find_people(text, lo, hi):
             if cred in PROVIDER_CREDENTIALS:
@@ -435,11 +439,12 @@ def _auxiliary_in(text: str, lo: int, hi: int) -> Person | None:
 
 def auxiliary_signer(text: str, tail: int = 200) -> Person | None:
     """The nurse or medical assistant who signs the note ("Tiffani Greco, MA" as its last line), when
-    no practitioner signs it: the person who charted, and so gave, a dose the note does not say who gave."""
+    no practitioner signs after them: the person who charted, and so gave, a dose the note does not say
+    who gave."""
     people = find_people(text, max(0, len(text) - tail), len(text))
-    if not people or any(p[3] in PROVIDER_CREDENTIALS for p in people):
+    if not people:
         return None
-    _, _, name, cred = people[-1]
+    _, _, name, cred = people[-1]  # the last person named: the signature (a practitioner's co-signature ends after it)
     return Person(name, cred) if cred in AUXILIARY else None
 
 
@@ -741,13 +746,21 @@ def _refused_or_held_here(text: str, lowered: str, lo: int, hi: int, status: str
 _TICKED_GIVEN = re.compile(r"\s*(?:\[\s*[xX✓✔]\s*\]|☒|☑)\s*(?:given|administered)\b", I)
 _STANDING_ORDER = re.compile(r"\bstanding\s+order\b[^.\n]{0,30}$|\border\s+on\s+file\b[^.\n]{0,30}$", I)
 _ASIDE = re.compile(r"\([^()\n]{0,120}\)")
+_ANOTHER_B12 = {"cyanocobalamin": re.compile(r"hydroxo|methylcobal|mecobal", I),
+                "hydroxocobalamin": re.compile(r"cyano|methylcobal|mecobal", I),
+                "methylcobalamin": re.compile(r"cyano|hydroxo", I)}
 _ABOUT_A_DOSE = re.compile(r"\b(?:given|gave|admin\w*|inj\w*|doses?|shots?)\b|cobal|b-?12", I)  # "(last given 12/30, R deltoid)"
 
 
-def _cues_outside_asides(text: str, lo: int, mid: int, hi: int) -> set[str]:
+def _cues_outside_asides(text: str, lo: int, mid: int, hi: int, drug: str) -> set[str]:
     """Cues in text[lo:hi] with the parenthetical asides after `mid` blanked (same length), unless an
-    aside speaks of a dose itself."""
-    tail = _ASIDE.sub(lambda a: a.group() if _ABOUT_A_DOSE.search(a.group()) else " " * len(a.group()), text[mid:hi])
+    aside speaks of a dose of this drug ("(switched from cyanocobalamin in 2023)" after hydroxocobalamin
+    speaks of another)."""
+    other = _ANOTHER_B12.get(drug)
+
+    def keep(a: str) -> bool:
+        return bool(_ABOUT_A_DOSE.search(a)) and not (other and other.search(a))
+    tail = _ASIDE.sub(lambda a: a.group() if keep(a.group()) else " " * len(a.group()), text[mid:hi])
     seg = text[lo:mid] + tail
     return cues_in(seg, 0, len(seg), lower_same_length(seg))
 
@@ -762,7 +775,7 @@ def _status(text: str, m: Mention, lowered: str) -> str | None:
     if m.attrs.get("documented_here") and cues and "(" in text[m.end:min(s1, m.end + 160)]:
         # "Cyanocobalamin 1000 mcg/1 mL SC, R lower abdomen (rotated from L last month)": a past or a plan
         # in an aside after a charted dose speaks of something else
-        cues -= {"historical", "planned"} - _cues_outside_asides(text, max(s0, m.start - 120), m.end, min(s1, m.end + 160))
+        cues -= {"historical", "planned"} - _cues_outside_asides(text, max(s0, m.start - 120), m.end, min(s1, m.end + 160), m.drug)
     in_history_section = m.section in _HISTORY_SECTIONS
     if in_history_section and not _GIVEN_TODAY_IN_LIST.search(text, s0, s1):
         cues.discard("given")

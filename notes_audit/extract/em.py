@@ -184,5 +184,13 @@ _LOADING = re.compile(
     L)
 
 
+# A loading phase is spoken of with one of these words (substring tests, far cheaper than the pattern's
+# scan of every position: most notes in a mixed export have none of them).
+_LOADING_WORDS = ("b12", "b-12", "cobal", "injec", "inj ", "inj.", "inj:", "inj,", "inj\n", "inj#", "inj)", "shot",
+                  "dose", "loading", "series", "repletion", "induction phase", "induction dosing")
+
+
 def find_loading_phase(text: str, lowered: str) -> list[EvidenceSpan]:
+    if not any(w in lowered for w in _LOADING_WORDS):
+        return []
     return [EvidenceSpan(m.span(), text[m.start():m.end()]) for m in _LOADING.finditer(lowered)]

@@ -26,7 +26,7 @@ from notes_audit.extract.rulefiles import lower_same_length
 from notes_audit.extract.targets import Target
 from notes_audit.extract.previous_doses import previous_dose
 from notes_audit.extract.people import PROVIDER_CREDENTIALS, find_people
-from notes_audit.extract.supervision import author_supervision, find_supervision, provider_of_visit, settle
+from notes_audit.extract.supervision import author_supervision, find_supervision, in_first_person, provider_of_visit, settle
 
 _ANEMIA_DUE_TO = re.compile(r"an(?:a)?emia,?\s+(?:(?:likely|probably|most\s+likely)\s+)?(?:due\s+to|secondary\s+to|from|d/t|2/2|"
                             r"caused\s+by|related\s+to|from\s+underlying)\s+(?:(?:her|his|the)\s+)?(?:vitamin\s+|vit\.?\s*)?$", re.I)
@@ -193,8 +193,9 @@ def _name_the_unnamed(text: str, found: list) -> list:
     if len(named) != 1:
         return found
     name, cred = next(iter(named.values()))
-    return [replace(s, name=name, credential=s.credential or cred) if s.presence in ("in_office", "virtual") else s
-            for s in found]
+    # (not the author's own "under my supervision": the one other practitioner named is someone else)
+    return [replace(s, name=name, credential=s.credential or cred)
+            if s.presence in ("in_office", "virtual") and not in_first_person(s) else s for s in found]
 
 
 def _lab(test: str, reading, status: str, text: str, start: int, date: str | None) -> Lab:

@@ -56,7 +56,7 @@ class SectionFinder:
         lead = r"(?:^|,(?<=[.:;!?],)\s*|,\s{2,}|\s(?<=[.!?]\s)\s*|(?<=\|)\s*)[ \t>*#-]*"
         # Run over the lower-cased note (same length): case-sensitive matching is much faster.
         dated = r"(?:[ \t]+(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?|\d{4}-\d{2}-\d{2}))?"  # "Labs 2/21/2025:"
-        colon = re.compile(lead + r"(?P<title>" + alts + r")" + dated + r"[ \t]*(?:\([^)\n]{0,30}\))?[ \t]*:(?!//)", re.M)
+        colon = re.compile(lead + r"(?P<title>" + alts + r")" + dated + r"[ \t]*(?:\([^)\n]{0,60}\))?[ \t]*:(?!//)", re.M)
         caps = re.compile(r"^[ \t]*(?P<title>" + alts + r")[ \t]*(?P<aside>\([^)\n]{0,40}\))?[ \t]*$", re.M)
         return colon, caps
 

@@ -41,15 +41,20 @@ _IN_OFFICE = re.compile(r"\bpresent\b|\bpremises\b|\bon\s+(?:the\s+)?(?:floor|un
 
 
 _COVERING = re.compile(r"[^.;,\n]{0,20}?\b(?:covering|supervis\w*|is\s+(?:in|on)\b|in\s+(?:the\s+)?(?:clinic|office|building))", I)
-_NO_SUPERVISOR_FIELD = re.compile(r"\bsupervis\w*(?:\s+(?:physician|provider|md|practitioner))?\s*:\s*(?:n/?a|none|not\s+applicable)\b", I)
+_NO_SUPERVISOR_FIELD = re.compile(r"\bsupervis\w*(?:\s+(?:physician|provider|md|practitioner))?\s*:\s*(?:n/?a|none|not\s+applicable)\b|"
+                                  # "Supervising provider on site: ____________": a field left blank
+                                  r"\bsupervis\w*(?:\s+[\w/-]+){0,3}\s*[:?]\s*_{2,}[ \t]*(?:\n|$)", I)
 _POSSESSIVE = re.compile(r"['’]s$")
+_NEXT_ITEM = re.compile(r"\n[ \t]*\d{1,2}[.)][ \t]")
+_MINE = re.compile(r"\b(?:my\s+(?:direct\s+|personal\s+)?supervision|i\s+was|with\s+me)\b", I)
 # "under Dr Beaumont's supervision": the one whose supervision it is (not "Dr. Gupta's office")
 _HIS_SUPERVISION = re.compile(r"\s+(?:(?:direct|general|personal|immediate)\s+)?(?:supervision|direction|oversight)\b", I)
 
 
 def _without_possessive(p):
     return (*p[:2], _POSSESSIVE.sub("", p[2]) if p[2] else p[2], *p[3:])
-_FAILED = re.compile(r"\bfail\w*|\battempted\b|\bunable\b|\bcould\s*n[o']t\b|\boutage\b|\bdropped\b|\bdisconnect\w*", I)
+_FAILED = re.compile(r"\bfail\w*|\battempted\b|\bunable\b|\bcould\s*n[o']t\b|\boutage\b|\bdropped\b|\bdisconnect\w*|"
+                     r"\b(?:link|connection|video|camera|internet|wi-?fi)\s+(?:was\s+|is\s+|went\s+)?down\b|\bnot\s+working\b", I)
 
 
 # "Provider on site? ( ) Yes (•) No": a ticked answer to a presence question.
@@ -105,7 +110,9 @@ def find_supervision(text: str, lowered: str, sentences: list[tuple[int, int]]) 
                   and (not _POSSESSIVE.search(p[2] or "") or _HIS_SUPERVISION.match(text, p[1]))]
         has_presence = presence_of(text, lo, hi) != "unknown"
         # Template lines: "Supervising provider: Dr. Chen" then "Location: in office" on the next line.
+        # (Not for the author's own words, "under my supervision": the next line is another matter.)
         if (k + 1 < len(sentences) and (not any(p[2] for p in people) or not has_presence)
+                and not _MINE.search(text, s0, s1)
                 and not text[s1:sentences[k + 1][0]].strip() and text.count("\n", s1, sentences[k + 1][0]) <= 1):
             n0, n1 = sentences[k + 1]
             line_end = text.find("\n", n0)
@@ -182,13 +189,18 @@ def _clauses(text: str, lo: int, hi: int, people: list) -> list[tuple[int, int, 
 
 # The note's author supervising in person: "with me in the office", "I was present in the clinic".
 _FIRST_PERSON = re.compile(r"\b(?:with\s+(?:me|myself)\s+(?:physically\s+)?(?:present\s+)?(?:in\s+(?:the\s+)?(?:office|clinic|suite|building)|present)|"
-                           r"i\s+was\s+(?:physically\s+)?(?:present|in\s+(?:the\s+)?(?:office|clinic|suite|building)|on[\s-]?site)|"
+                           r"i\s+was\s+(?:physically\s+)?(?:present|here|in\s+(?:the\s+|our\s+)?(?:office|clinic|suite|building)|on[\s-]?site)|"
                            r"under\s+my\s+(?:direct\s+)?supervision|i\s+(?:directly\s+)?(?:supervised|observed|watched|monitored))\b")
 _AUTHOR = re.compile(r"\b(?:this\s+is\s+)?(?P<who>dr\.?\s+[a-z][\w'’-]+)\s+dictating|"
                      r"(?:signed|electronically\s+signed|dictated)\s*(?:by)?\s*:?\s*(?P<who2>[^\n]{3,60})", I)
 
 
 _NOT_AUTHOR = re.compile(r"refer|pcp|primary\s+care|ordering|cc\s*:|copy|consult(?:ed|ing)?\s+(?:with|by)", I)
+
+
+def in_first_person(s: Supervision) -> bool:
+    """Is this the author's own supervision ("under my supervision")? Its practitioner is the author."""
+    return bool(_FIRST_PERSON.search(s.text.lower()))
 
 
 def author_supervision(text: str, lowered: str) -> Supervision | None:
@@ -202,7 +214,9 @@ def author_supervision(text: str, lowered: str) -> Supervision | None:
     # the words first, then a name before them; else the note's signature, else its heading.
     para_start = text.rfind("\n\n", 0, m.start()) + 1
     para_end = text.find("\n\n", m.end())
-    spans[:0] = [(m.end(), len(text) if para_end == -1 else para_end), (para_start, m.start())]
+    after_end = len(text) if para_end == -1 else para_end
+    item = _NEXT_ITEM.search(text, m.end(), after_end)  # "4. Colon cancer screening - ... (Dr. Kowalczyk)": another matter
+    spans[:0] = [(m.end(), item.start() if item else after_end), (para_start, m.start())]
     if para_end != -1:  # the signature below the attestation's paragraph ("-- Nadia Ferrante, MD")
         spans.append((para_end, min(len(text), para_end + 300)))
     spans.append((0, min(len(text), 400)))

@@ -274,6 +274,8 @@ def test_unusable_gold_exits_2(tmp_path, make, needle, as_json):
     ("audit-dev-q", 0.98, 0.95),  # and a seventeenth
     ("audit-dev-r", 0.98, 0.95),  # and an eighteenth
     ("audit-dev-s", 0.98, 0.95),  # and a nineteenth
+    ("audit-dev-t", 0.98, 0.95),  # and a twentieth
+    ("audit-dev-u", 0.98, 0.95),  # and a twenty-first (one E/M line left: its README)
 ])
 def test_development_audit_corpora_keep_their_scores(corpus, min_accuracy, min_micro_f1):
     d = json.loads(evaluate_path(Path(__file__).resolve().parents[2] / "corpora" / corpus, as_json=True))

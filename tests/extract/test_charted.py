@@ -220,3 +220,19 @@ def test_addenda_standing_orders_and_asides(extractor, text, expected):
 ])
 def test_fill_dates_and_unnamed_corrections(extractor, text, expected):
     assert {(a.drug, a.status, a.dose_value) for a in extractor.extract_text(text).administrations} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "given by me" in a nurse's note is the nurse's dose, not the doctor's she phoned
+    ("Dr. Okafor out of the office today; called Dr. Okafor on his cell - OK to proceed.\nCyanocobalamin 1000 mcg IM R "
+     "deltoid given by me. Tol well.\nDaria Kuznetsova, LPN", ("given", "LPN")),
+    # an aside naming another B12 drug's past is not this dose's
+    ("2. Pernicious anemia - hydroxocobalamin 1000 mcg IM today (switched from cyanocobalamin in 2023 after an acneiform "
+     "eruption), given by Trevor Hines, LPN while I was in clinic.", ("given", "LPN")),
+    # an orders heading with a longer aside is still the orders; its dose is the one the timeline gives
+    ("Orders (signed Kowalczyk, Tomasz MD 06/03/2025 08:12):\n  cyanocobalamin 1000 mcg/mL inj - 1000 mcg IM once\n\n"
+     "08:40  Pt roomed, ID x2.\n08:46  Injection given R ventrogluteal. Tolerated.\n\nM. Lyle, LPN", ("given", "LPN")),
+])
+def test_who_gave_the_days_dose(extractor, text, expected):
+    given = [a for a in extractor.extract_text(text).administrations if a.status == "given"]
+    assert [(a.status, a.administered_by.credential if a.administered_by else None) for a in given][:1] == [expected]

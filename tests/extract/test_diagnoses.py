@@ -25,6 +25,9 @@ import pytest
     ("Dx: B12 deficiency (pernicious anemia ruled out).", "pernicious_anemia", "negated"),
     # a relative's history told mid-line is its sentence; the dose after it is today's
     ("Nurse visit. FHx: mother w/ pernicious anemia. Pt here for B12.", "pernicious_anemia", "family"),
+    # the relative's own clause ("who" ends other scopes)
+    ("Family history is notable for his mother, who had pernicious anemia and received monthly shots.",
+     "pernicious_anemia", "family"),
     # a differential with no "includes"/"of" after it
     ("1. Fatigue - differential iron deficiency (menorrhagia), hypothyroidism, B12 deficiency.", "b12_deficiency", "uncertain"),
 ])

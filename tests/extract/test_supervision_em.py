@@ -330,3 +330,22 @@ def test_the_signer_gave_an_unattributed_dose(extractor, text, credential):
 ])
 def test_rooms_and_possessives(extractor, text, expected):
     assert [(s.name, s.presence) for s in extractor.extract_text(text).supervision] == expected
+
+
+# Who supervised, read from the author's own words, blank fields and failed video links.
+@pytest.mark.parametrize("text, expected", [
+    # a template's supervisor field left blank names no one
+    ("Medication: Cyanocobalamin\n   Dose: 1000 mcg\n   Route: [x] IM\nAdministered by: Jasmine Pruitt, MA\n"
+     "Supervising provider on site: ____________\nNext injection: 09/05/2025", []),
+    # a video link that is down supervises nothing: the phone call is all there was
+    ("No provider on site today (Dr. Ferreira at main clinic, video link down). Called Dr. Ferreira by phone, verbal OK.\n"
+     "10:12 cyanocobalamin 1000 mcg IM R deltoid. C. Redcloud, MA", [("Ferreira", "absent")]),
+    # the author's own supervision; the one other practitioner named (a past colonoscopy's) is someone else
+    ("3. B12 deficiency - cyanocobalamin 1000 mcg IM given today by Rebecca Tull, MA, under my supervision in the office.\n"
+     "4. Colon cancer screening - colonoscopy 2023 (Dr. Kowalczyk) normal; next 2033.\nAO", [(None, "in_office")]),
+    ("1. B12 deficiency. Start cyanocobalamin 1000 mcg IM monthly; first dose given today by Renee Dubois, LPN, in our "
+     "office while I was here.\nChidi Okafor, MD", [("Okafor", "in_office")]),
+])
+def test_supervision_from_the_authors_words_and_blank_fields(extractor, text, expected):
+    sup = extractor.extract_text(text).supervision
+    assert [(s.name.split()[-1] if s.name else None, s.presence) for s in sup] == expected

@@ -82,7 +82,8 @@ _SENT_TO_PHARMACY = (r"\b(?:sent|e-?sent|called\s+in|faxed)\b[^.\n]{0,130}?\b(?:
 _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("declined", re.compile(r"\b(?:pt|patient|she|he)\s+(?:deferred|postponed|wants?\s+to\s+wait|chose\s+to\s+wait)|\bdeclin(?!e\s+(?:in|of)\b)(?<!cognitive\sdeclin)(?<!functional\sdeclin)(?<!memory\sdeclin)(?<!renal\sdeclin)(?<!kidney\sdeclin)(?<!progressive\sdeclin)(?<!gradual\sdeclin)(?<!physical\sdeclin)(?<!neurologic\sdeclin)(?<!neurological\sdeclin)(?<!clinical\sdeclin)(?<!steady\sdeclin)(?<!rapid\sdeclin)(?<!further\sdeclin)(?<!egfr\sdeclin)(?<!gfr\sdeclin)\w*|\bdecl\b|\brefus\w*|\bdid\s+not\s+want|\bdoes\s*n[o']t\s+want|\bopted\s+(?:out|not)|"
                             r"\bdeferred\s+by\s+(?:patient|pt)|\bpatient\s+(?:elected|chose)\s+not|\bwishes\s+to\s+(?:hold|defer|skip)", I)),
-    ("held", re.compile(r"\b(?<!pressure\s)held\b(?!\s+(?:pressure|for\s+\d+\s*(?:sec|min)))|\b(?<!levels\s)(?<!level\s)(?<!if\s)(?<!if\snot\s)hold(?:ing)?\b|\bnot\s+(?:given|administered|done)\b|"
+    ("held", re.compile(r"\b(?:given|administered)\s*\?\s*[|:]?\s*no\b|"  # "Injection given?  | No"
+                        r"\b(?<!pressure\s)held\b(?!\s+(?:pressure|for\s+\d+\s*(?:sec|min)))|\b(?<!levels\s)(?<!level\s)(?<!if\s)(?<!if\snot\s)hold(?:ing)?\b|\bnot\s+(?:given|administered|done)\b|"
                         r"\bno\s+(?:[\w-]+\s+){1,4}?(?:was\s+)?(?:drawn\s+up|given|administered)\b(?!\s*(?:by\b|:))|\bno[\s-]?show\b|"
                         r"\b(?:unable\s+to|could\s*n[o']t|can\s*n[o']t)\s+(?:give|administer)\b|\bback-?order\w*|"
                         r"\bout\s+of\s+(?:stock|cyanocobalamin|hydroxocobalamin|b-?12|the\s+(?:drug|medication|vials?))\b|"
@@ -92,6 +93,8 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
     # One leading \b for all alternatives (a position inside a word fails at once: 3x faster).
     ("historical", re.compile(r"\b(?:"
                               r"(?:stop|stopped|discontinue[ds]?|d/c|dc'?d)\s+(?:(?:the|her|his|otc|oral|sl|sublingual|im|nasal|po|daily|monthly|weekly|vitamin|vit\.?)\s+){0,3}(?=\S*(?:cobal|b-?12))|"
+                              # "(changed from cyanocobalamin 12/2025)": the drug given before
+                              r"(?:changed|switched|converted|transitioned|moved)\s+(?:over\s+)?from\s+(?:(?:the|her|his|im|oral|sl|nasal|monthly)\s+){0,2}(?=\S*(?:cobal|b-?12))|"
                               r"last\s+(?:[\w-]+\s+){0,2}?(?:injections?|inj|\w*cobalamin|doses?|shots?|b-?12(?!\s*(?:levels?|labs?|values?|results?|\d))|given|received|administered|admin(?:istration)?)\b|"
                               r"previously\b|(?:last|previous|prior)\s+(?:visit|encounter|nurse\s+visit)\s*:|"
                               r"(?:has|have|'ve|had|ive)\s+been\s+(?:receiving|getting|on|taking|doing)|"
@@ -141,7 +144,7 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                          r"findings|comorbidit\w+|absorption|malabsorption|frailty|dementia|preference|concerns?)\b)|(?<!self-)(?<!self\s)(?<!be\s)(?<!nurse\s)(?<!nurse-)administered\b|(?<!be\s)injected\b|gave\b(?!\s+(?:a\s+)?(?:verbal\s+|telephone\s+|phone\s+|new\s+)?(?:order|rx|prescription|instructions?))(?!\s+(?:pt|patient|her|him|them)\s+(?:a\s+)?(?:sample|samples|bottle|supply|box|rx|prescription|handout|script))|"
                          r"(?<!has\s)(?<!have\s)(?<!had\s)received\s+(?:today|her|his|the|b-?12|\d+(?:\.\d+)?\s*(?:mcg|mg|ml|cc|µg|ug)\b|(?:(?:a|scheduled|monthly|weekly|routine|today'?s|vitamin)\s+){1,3}(?:b-?12|\w*cobalamin|inj\w*|shot|dose))|(?<!if\s)(?<!not\s)(?<!be\s)(?<!been\s)tolerated\b|tol(?:'d|\.)?\s+(?:well|it|inj\w*|procedure|w/o)\b|"
                          r"injection\s+(?:performed|completed|done)|"
-                         r"admin(?:istered)?\s+(?:today|in\s+clinic)|given\s+today|was\s+injected|pt\s+received|patient\s+received|"
+                         r"admin(?:istered)?\s+(?:today|in\s+clinic)|(?<!be\s)given\s+today|was\s+injected|pt\s+received|patient\s+received|"
                          r"drew\s+up\b|(?:i|we)\s+did\s+(?:it|the\s+(?:injection|shot|inj))\b|(?:i|we)\s+give\s+(?:\d|the\s+(?:injection|shot|dose)|it\b)|drawn\s+(?:up|from)\b|initial(?:s|ed)\b|infused\b|pushed\b|ivp\s+given\b|(?-i:\d{1,2}:\d{2}\s+(?!AM\b|PM\b)[A-Z]{2,3}\b(?!\s+(?i:clinic|visit|appt|appointment|schedule)))|(?:given|admin(?:istered)?)\s+(?:at\s+)?\d{1,2}:\d{2})|"
                          r"☒|\[\s*[xX✓✔]\s*\]\s*(?:given|administered|yes)", I)),
     # "Done", "completed", "performed" report an administration, except in a clause about something to
@@ -664,12 +667,18 @@ def _injection_today(text: str, pos: int, lowered: str, reach: int = 1500) -> tu
     """What happened to today's injection, said later without naming the drug ("Injection held d/t acute
     illness - not given."): the first such sentence with a given, held or declined cue and no past or future."""
     for start, end in sentence_spans(text, pos, min(len(text), pos + reach)):
+        if text[end - 1:end] == "?" and end - start <= 40 and INJECTION_WORD.search(text, start, end):
+            # "Injection given?  | No": a template's question, answered on its line
+            answer = _ANSWER.match(text, end)
+            if answer:
+                return ("given" if answer.group(1).lower().startswith("y") else "held"), start, answer.end()
+            continue
         about_it = INJECTION_WORD.search(text, start, end) or _AS_ORDERED.search(text, start, end) or (
             _ADMIN_VERB.search(text, start, end) and says_how(text, start, end, lowered)) or (  # "Administered 1 mL IM L deltoid."
             end - start <= 40 and (_NOT_GIVEN_SHORT.search(text, start, end)  # "Not due. Did not give."
                                    or _GIVEN_SHORT.match(text, start, end))) or (  # "Given." under the procedure's heading
             _TICKED_GIVEN.match(text, start, end))  # "[x] Given    [ ] Refused    [ ] Held"
-        if (about_it and not DRUG_NAME.search(text, start, end)
+        if (about_it and not DRUG_NAME.search(text, start, end) and not _EMPTY_FIELD.match(text, start, end)
                 and not _OTHER_DRUG_BETWEEN.search(lowered, start, end) and not _TABLE_ROW.search(text, start, end)):  # a table's header ("| Dose | Given by |") says nothing
             cues = cues_in(text, start, end, lowered)
             said_today = _TODAY.search(text, start, end)
@@ -743,6 +752,8 @@ def _refused_or_held_here(text: str, lowered: str, lo: int, hi: int, status: str
     return _first_sentence_where(text, lo, hi, refuses_this) < hi
 
 
+_ANSWER = re.compile(r"[ \t]*[|:]?[ \t]*(yes|y|no|n)\b", I)
+_EMPTY_FIELD = re.compile(r"[^|:\n]{0,40}[|:][ \t]*(?:--+|n/?a|none)?[ \t]*$", I)  # "Administered by | --": a field left empty
 _TICKED_GIVEN = re.compile(r"\s*(?:\[\s*[xX✓✔]\s*\]|☒|☑)\s*(?:given|administered)\b", I)
 _STANDING_ORDER = re.compile(r"\bstanding\s+order\b[^.\n]{0,30}$|\border\s+on\s+file\b[^.\n]{0,30}$", I)
 _ASIDE = re.compile(r"\([^()\n]{0,120}\)")

@@ -403,6 +403,25 @@ def voided_rows(text: str, lowered: str, mentions: list[adm.Mention]) -> None:
 _CORRECTS = re.compile(r"\b(?:correct(?:ion|ed)|amend(?:ed|ment)|(?:charted|entered|documented|recorded)\s+(?:incorrectly|in\s+error))\b", I)
 
 
+# "Medication not administered: Yes / Reason: Patient refused" under a template whose boilerplate says
+# "injection given ... tolerated the procedure well"
+_NOT_ADMINISTERED_FIELD = re.compile(r"\bnot\s+(?:administered|given)\s*[:|?]\s*(?:yes|y|\[\s*[x✓✔]\s*\]|☒|■)(?=\W)", I)
+_REFUSED = re.compile(r"\b(?:refus\w*|declin\w*|did\s*n[o']t\s+want)", I)
+
+
+def not_administered_fields(text: str, lowered: str, mentions: list[adm.Mention]) -> None:
+    """A template's "not administered: Yes" takes back the dose its boilerplate charts above it."""
+    if "not administered" not in lowered and "not given" not in lowered:
+        return
+    for field in _NOT_ADMINISTERED_FIELD.finditer(text):
+        if adm.other_drug_named(lowered, text.rfind("\n", 0, field.start()) + 1, field.end()):
+            continue
+        status = "declined" if _REFUSED.search(text, field.end(), field.end() + 160) else "held"
+        for m in mentions:
+            if field.start() - 800 < m.start < field.start() and m.attrs.get("status") == "given":
+                m.attrs["status"] = status
+
+
 # "Correction to dose above: dose administered was 1000 mcg (1 mL of 1000 mcg/mL), not 100 mcg."
 _DOSE_CORRECTED = re.compile(r"\b(?:correct\w*|amend\w*)\b[^.\n]{0,40}?\bdose\b[^.\n]{0,40}?\b(?:was|is|should\s+(?:be|read)|reads)\b\s*:?", I)
 

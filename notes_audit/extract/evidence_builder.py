@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 from notes_audit.evidence.model import Diagnosis, Lab, NoteEvidence
 from notes_audit.evidence.vocab import CONCEPT_ICD10
 from notes_audit.extract import administrations as adm
-from notes_audit.extract.charted import addendum_reversals, copied_doses_to_history, corrected_doses, dated_mentions, voided_rows
+from notes_audit.extract.charted import addendum_reversals, copied_doses_to_history, corrected_doses, dated_mentions, not_administered_fields, voided_rows
 from notes_audit.extract.assertion import ConTextAsserter, default_asserter, sentence_index
 from notes_audit.extract.doctext import doc_lowered, doc_note_date, doc_text
 from notes_audit.extract.em import assess_em, find_loading_phase
@@ -335,6 +335,7 @@ class EvidenceBuilder:
             corrected_doses(text, lowered, mentions)
             mentions = dated_mentions(text, lowered, mentions, note_date)
             voided_rows(text, lowered, mentions)  # a grid's row too
+            not_administered_fields(text, lowered, mentions)
             if adm.administers_nothing(text):
                 # "Phone Note - Nurse Triage: ... received cyanocobalamin 1000 mcg IM here on 7/19": a dose the
                 # call reports was given another day

@@ -276,6 +276,8 @@ def test_unusable_gold_exits_2(tmp_path, make, needle, as_json):
     ("audit-dev-s", 0.98, 0.95),  # and a nineteenth
     ("audit-dev-t", 0.98, 0.95),  # and a twentieth
     ("audit-dev-u", 0.98, 0.95),  # and a twenty-first (one E/M line left: its README)
+    ("audit-dev-v", 0.96, 0.93),  # and a twenty-second (three lines left: its README)
+    ("audit-dev-w", 0.98, 0.95),  # and another (one E/M line left: its README)
 ])
 def test_development_audit_corpora_keep_their_scores(corpus, min_accuracy, min_micro_f1):
     d = json.loads(evaluate_path(Path(__file__).resolve().parents[2] / "corpora" / corpus, as_json=True))

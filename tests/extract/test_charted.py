@@ -236,3 +236,25 @@ def test_fill_dates_and_unnamed_corrections(extractor, text, expected):
 def test_who_gave_the_days_dose(extractor, text, expected):
     given = [a for a in extractor.extract_text(text).administrations if a.status == "given"]
     assert [(a.status, a.administered_by.credential if a.administered_by else None) for a in given][:1] == [expected]
+
+
+# Template answers that take the charted dose back: a "given?" answered No, an empty "Administered by",
+# "Medication not administered: Yes" under boilerplate that says the injection was given.
+@pytest.mark.parametrize("text, expected", [
+    ("Ordered medication        | cyanocobalamin 1,000 mcg IM Q30 days\nInjection given?          | No\n"
+     "Reason not given          | Patient refused\nAdministered by           | --\n", {("cyanocobalamin", "declined")}),
+    ("Ordered medication        | cyanocobalamin 1,000 mcg IM Q30 days\nInjection given?          | Yes\n"
+     "Administered by           | K. Moua, CMA\n", {("cyanocobalamin", "ordered"), ("cyanocobalamin", "given")}),
+    ("Injection Template\n  Vaccine/Medication: Vitamin B12 (Cyanocobalamin) 1000mcg/ml\n  Dose: 1 mL\n  Route: Intramuscular\n"
+     "  Site: L deltoid\n"
+     "  Procedure: Area cleansed, injection given using aseptic technique. Patient tolerated the procedure well.\n\n"
+     "Medication not administered: Yes\n  Reason: Patient refused\n", {("cyanocobalamin", "declined")}),
+    # the drug given before a switch is no dose of today's
+    ("Hydroxocobalamin 1 mg IM given L deltoid for pernicious anemia (changed from cyanocobalamin 12/2025 - now every 2 "
+     "months). Tolerated.", {("hydroxocobalamin", "given"), ("cyanocobalamin", "historical")}),
+    # "before it could be given today": not given today
+    ("Start cyanocobalamin 1000 mcg IM weekly x 4, then monthly. First injection to be given at nurse visit Monday; pt "
+     "had to leave for work before it could be given today.", {("cyanocobalamin", "ordered")}),
+])
+def test_template_answers_that_take_the_dose_back(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected

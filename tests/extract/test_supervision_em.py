@@ -345,6 +345,8 @@ def test_rooms_and_possessives(extractor, text, expected):
      "4. Colon cancer screening - colonoscopy 2023 (Dr. Kowalczyk) normal; next 2033.\nAO", [(None, "in_office")]),
     ("1. B12 deficiency. Start cyanocobalamin 1000 mcg IM monthly; first dose given today by Renee Dubois, LPN, in our "
      "office while I was here.\nChidi Okafor, MD", [("Okafor", "in_office")]),
+    ("Hydroxocobalamin 1000 mcg (1 mL) IM given R ventrogluteal @ 10:05.\nDr. Raman in the infusion suite.\nN. Haddad, RN",
+     [("Raman", "in_office")]),
 ])
 def test_supervision_from_the_authors_words_and_blank_fields(extractor, text, expected):
     sup = extractor.extract_text(text).supervision

@@ -430,6 +430,8 @@ def corrected_doses(text: str, lowered: str, mentions: list[adm.Mention]) -> Non
     """A dose given, on a line that corrects the charting: its dose, route and site are the ones to keep.
     A correction naming no drug ("dose administered was 1000 mcg, not 100 mcg") sets the dose of the
     doses given before it."""
+    if "correct" not in lowered and "amend" not in lowered and " in error" not in lowered:
+        return  # most notes correct nothing (substring tests, not a scan of every position)
     for fix in _DOSE_CORRECTED.finditer(text):
         end = text.find("\n", fix.end())
         dose = adm.dose_near(lowered, fix.end(), len(text) if end == -1 else end)

@@ -472,6 +472,8 @@ def cues_in(text: str, lo: int, hi: int, lowered: str) -> set[str]:
                 continue  # "advise pediatrician re: infant B12 status given maternal vegan diet"
             if (status == "historical" and m.group().startswith("at") and _FILLED_BEFORE.search(lowered, max(lo, m.start() - 80), m.start())):
                 continue  # "she fills cyanocobalamin 1000 mcg/mL vials at her pharmacy": where the drug comes from
+            if status == "historical" and _EMPTY_VALUE.match(lowered, m.end()):
+                continue  # "Last dose: ***", "Last injection: ____": a template field left empty
             if not _UNCHECKED.search(text, max(lo, m.start() - 24), m.start()):
                 out.add(status)
                 break
@@ -752,6 +754,7 @@ def _refused_or_held_here(text: str, lowered: str, lo: int, hi: int, status: str
     return _first_sentence_where(text, lo, hi, refuses_this) < hi
 
 
+_EMPTY_VALUE = re.compile(r"[ \t]*[:|][ \t]*(?:\*{2,}|_{2,}|-{2,}|n/?a\b|none\b)?[ \t]*(?:[—–|\n]|$)")
 _ANSWER = re.compile(r"[ \t]*[|:]?[ \t]*(yes|y|no|n)\b", I)
 _EMPTY_FIELD = re.compile(r"[^|:\n]{0,40}[|:][ \t]*(?:--+|n/?a|none)?[ \t]*$", I)  # "Administered by | --": a field left empty
 _TICKED_GIVEN = re.compile(r"\s*(?:\[\s*[xX✓✔]\s*\]|☒|☑)\s*(?:given|administered)\b", I)

@@ -72,8 +72,8 @@ class SectionFinder:
             cat = self._category(m)
             # "Outpatient Medications (reviewed, no changes)": a list's title with its short aside; "Injection
             # (monthly B12)" is a line of text
-            if m.group("aside") and cat not in _LISTS | _ONE_LINE_WHEN_INLINE:
-                continue
+            if m.group("aside") and cat not in _LISTS | _ONE_LINE_WHEN_INLINE and not title.isupper():
+                continue  # ("RESULTS (pulled 09/09/2025 15:30)" in capitals is a heading with its aside)
             if len(title) >= 4 and (title.isupper() or title.istitle()):
                 if _nested_under_orders(text, heads, m.start("title")):
                     continue  # "Orders Placed This Encounter\n  Medications\n    cyanocobalamin ...": the orders' kind

@@ -258,3 +258,16 @@ def test_who_gave_the_days_dose(extractor, text, expected):
 ])
 def test_template_answers_that_take_the_dose_back(extractor, text, expected):
     assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a results heading in capitals with its aside ends the problem list above it
+    ("Problem List:\n  Pernicious anemia (HCC) [D51.0]\n  Hashimoto's thyroiditis\n\nRESULTS (pulled 09/09/2025 15:30)\n"
+     " Vitamin B12   502   Ref: 180-914 pg/mL   08/28/2025\n\nAdministered: Cyanocobalamin 1000 mcg/mL, 1 mL IM, right deltoid\n"
+     "Administered by: Selena Fischer, CMA\n", {("cyanocobalamin", "given")}),
+    # a template's "Last dose:" left as a placeholder is no earlier dose
+    ("Order: cyanocobalamin (VITAMIN B-12) 1,000 mcg/mL injection 1,000 mcg — Frequency: Every 28 days — Last dose: ***\n",
+     {("cyanocobalamin", "ordered")}),
+])
+def test_headings_with_asides_and_placeholder_fields(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected

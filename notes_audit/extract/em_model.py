@@ -16,6 +16,8 @@ from functools import lru_cache
 from importlib import resources
 from itertools import compress
 
+import numpy as np
+
 # scikit-learn's default token_pattern is (?u)\b\w\w+\b. Without the \b it finds the same tokens, faster:
 # the scan reaches every run of word characters at its start, and \w+ is greedy.
 _TOKEN = re.compile(r"(?u)\w\w+")
@@ -30,25 +32,27 @@ class EmClassifier:
         self.coef = coef
         self.intercept = intercept
         self.threshold = threshold
-        # Looked up once per known n-gram of a note: its idf and coefficient side by side.
-        self._idf_coef = {g: (idf[j], coef[j]) for g, j in vocabulary.items()}
+        # A note's known n-grams are weighed as arrays (indexed through the vocabulary, in C), not one by one.
+        self._idf = np.asarray(idf, dtype=float)
+        self._coef = np.asarray(coef, dtype=float)
         # A bigram can be known only if its first word starts a known bigram: only those pairs are joined.
         self._bigram_starts = frozenset(g.split(" ", 1)[0] for g in vocabulary if " " in g)
 
     def probability(self, text: str) -> float:
         tokens = _TOKEN.findall(text.lower())
-        known = self._idf_coef
+        known = self.vocabulary
         # Only n-grams the model knows carry weight: count just those (filtering runs in C).
         grams = Counter(filter(known.__contains__, tokens))
         pairs = compress(zip(tokens, tokens[1:]), map(self._bigram_starts.__contains__, tokens))
         grams.update(filter(known.__contains__, map(" ".join, pairs)))
-        squares = dot = 0.0
-        for gram, count in grams.items():
-            idf, coef = known[gram]
-            weight = (1.0 + math.log(count)) * idf  # sublinear tf x idf
-            squares += weight * weight
-            dot += coef * weight
-        z = self.intercept + dot / (math.sqrt(squares) or 1.0)  # coefficients . l2-normalised weights
+        n = len(grams)
+        z = self.intercept
+        if n:
+            idx = np.fromiter(map(known.__getitem__, grams), dtype=np.intp, count=n)
+            counts = np.fromiter(grams.values(), dtype=float, count=n)
+            weights = (1.0 + np.log(counts)) * self._idf[idx]  # sublinear tf x idf
+            norm = math.sqrt(float(weights @ weights)) or 1.0
+            z += float(self._coef[idx] @ weights) / norm  # coefficients . l2-normalised weights
         return 1.0 / (1.0 + math.exp(-z))
 
     def predict(self, text: str) -> bool:

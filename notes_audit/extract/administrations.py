@@ -42,8 +42,8 @@ _DOSE = _lowered(
     # dictated: "one thousand micrograms", "one milligram"
     r"\b(?:(?:one|two|five)\s+(?:thousand|hundred)|one)(?=\s+(?:micrograms?|milligrams?)\b))\s*(?P<unit>mcg|µg|μg|ug|micrograms?|mg|milligrams?)\b"
     r"(?!\s*/\s*(?:kg|day|d\b|week|wk))")
-_SPELLED = {f"{n} {m}".replace("  ", " ").strip(): float(v * k) for n, v in (("one", 1), ("two", 2), ("five", 5))
-            for m, k in (("thousand", 1000), ("hundred", 100), ("", 1))}
+_SPELLED = {"one thousand": 1000.0, "two thousand": 2000.0, "five thousand": 5000.0, "one hundred": 100.0,
+            "two hundred": 200.0, "five hundred": 500.0, "one": 1.0}  # the amounts _DOSE reads spelled out
 # Case-insensitive, written in lower case: they run on the lower-cased text.
 _ROUTE_PATTERNS = [
     # Prescription sigs spell routes out: "Inject 1 mL into the muscle", "under the skin", "in one nostril".
@@ -756,7 +756,7 @@ def _refused_or_held_here(text: str, lowered: str, lo: int, hi: int, status: str
 
 _EMPTY_VALUE = re.compile(r"[ \t]*[:|][ \t]*(?:\*{2,}|_{2,}|-{2,}|n/?a\b|none\b)?[ \t]*(?:[—–|\n]|$)")
 _ANSWER = re.compile(r"[ \t]*[|:]?[ \t]*(yes|y|no|n)\b", I)
-_EMPTY_FIELD = re.compile(r"[^|:\n]{0,40}[|:][ \t]*(?:--+|n/?a|none)?[ \t]*$", I)  # "Administered by | --": a field left empty
+_EMPTY_FIELD = re.compile(r"[^|:\n]{0,40}" + _EMPTY_VALUE.pattern, I)  # "Administered by | --": a field left empty
 _TICKED_GIVEN = re.compile(r"\s*(?:\[\s*[xX✓✔]\s*\]|☒|☑)\s*(?:given|administered)\b", I)
 _STANDING_ORDER = re.compile(r"\bstanding\s+order\b[^.\n]{0,30}$|\border\s+on\s+file\b[^.\n]{0,30}$", I)
 _ASIDE = re.compile(r"\([^()\n]{0,120}\)")

@@ -357,6 +357,13 @@ _ANOTHER_FIELD_BEFORE = re.compile(r"\b(?:supervis\w*|physician|provider|site|lo
                                    r"location|vitals?|bp|weight|allerg\w*)\b[\w\s-]{0,14}$", I)
 
 
+def _retract(mentions: list[adm.Mention], lo: int, hi: int, status: str | None) -> None:
+    """The doses charted as given in text[lo:hi] were not: they take `status` (None: no event at all)."""
+    for m in mentions:
+        if lo <= m.start < hi and m.attrs.get("status") == "given":
+            m.attrs["status"] = status
+
+
 def addendum_reversals(text: str, lowered: str, mentions: list[adm.Mention]) -> None:
     """An addendum that takes back a charted dose ("Correction to above - injection was NOT given ... hold
     today's dose"): what the note charted before it was not given. When the addendum charts another
@@ -370,9 +377,7 @@ def addendum_reversals(text: str, lowered: str, mentions: list[adm.Mention]) -> 
         nl = text.find("\n\n", rev.end())
         cues = adm.cues_in(text, head.start(), len(text) if nl == -1 else nl, lowered)
         status = None if given_after else ("declined" if "declined" in cues else "held")
-        for m in mentions:
-            if m.start < head.start() and m.attrs.get("status") == "given":
-                m.attrs["status"] = status
+        _retract(mentions, 0, head.start(), status)
         return
 
 
@@ -393,20 +398,12 @@ def voided_rows(text: str, lowered: str, mentions: list[adm.Mention]) -> None:
         above = line
         for _ in range(2):  # the row above, or two when a wrapped row spills onto a second line
             above = text.rfind("\n", 0, max(above - 1, 0)) + 1 if above else 0
-        for m in mentions:
-            if above <= m.start < line and m.attrs.get("status") == "given":
-                m.attrs["status"] = None
-
-
-# "Correction 10/02 11:26: Dose charted as 1 mL in error. ... 0.5 mL of hydroxocobalamin 1000 mcg/mL (= 500
-# mcg) was given", "Route charted incorrectly. Cyanocobalamin 1,000 mcg was given INTRAMUSCULAR"
-_CORRECTS = re.compile(r"\b(?:correct(?:ion|ed)|amend(?:ed|ment)|(?:charted|entered|documented|recorded)\s+(?:incorrectly|in\s+error))\b", I)
+        _retract(mentions, above, line, None)
 
 
 # "Medication not administered: Yes / Reason: Patient refused" under a template whose boilerplate says
 # "injection given ... tolerated the procedure well"
 _NOT_ADMINISTERED_FIELD = re.compile(r"\bnot\s+(?:administered|given)\s*[:|?]\s*(?:yes|y|\[\s*[x✓✔]\s*\]|☒|■)(?=\W)", I)
-_REFUSED = re.compile(r"\b(?:refus\w*|declin\w*|did\s*n[o']t\s+want)", I)
 
 
 def not_administered_fields(text: str, lowered: str, mentions: list[adm.Mention]) -> None:
@@ -416,10 +413,13 @@ def not_administered_fields(text: str, lowered: str, mentions: list[adm.Mention]
     for field in _NOT_ADMINISTERED_FIELD.finditer(text):
         if adm.other_drug_named(lowered, text.rfind("\n", 0, field.start()) + 1, field.end()):
             continue
-        status = "declined" if _REFUSED.search(text, field.end(), field.end() + 160) else "held"
-        for m in mentions:
-            if field.start() - 800 < m.start < field.start() and m.attrs.get("status") == "given":
-                m.attrs["status"] = status
+        status = "declined" if "declined" in adm.cues_in(text, field.end(), field.end() + 160, lowered) else "held"
+        _retract(mentions, field.start() - 799, field.start(), status)
+
+
+# "Correction 10/02 11:26: Dose charted as 1 mL in error. ... 0.5 mL of hydroxocobalamin 1000 mcg/mL (= 500
+# mcg) was given", "Route charted incorrectly. Cyanocobalamin 1,000 mcg was given INTRAMUSCULAR"
+_CORRECTS = re.compile(r"\b(?:correct(?:ion|ed)|amend(?:ed|ment)|(?:charted|entered|documented|recorded)\s+(?:incorrectly|in\s+error))\b", I)
 
 
 # "Correction to dose above: dose administered was 1000 mcg (1 mL of 1000 mcg/mL), not 100 mcg."

@@ -352,7 +352,7 @@ class EvidenceBuilder:
                 a.administered_by = signer
             ev.administrations.append(a)
         if mentions:
-            earlier_dose = previous_dose(text, lowered, sorted(mentions, key=lambda m: m.start), ev.administrations)
+            earlier_dose = previous_dose(text, lowered, mentions, ev.administrations)
             if earlier_dose is not None:
                 ev.administrations.append(earlier_dose)
         ev.supervision = find_supervision(text, lowered, sentences)

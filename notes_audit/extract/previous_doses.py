@@ -29,7 +29,6 @@ _LAST_DOSE = re.compile(
     r"[\s:=,-]*(?:(?:was|given|received|administered|on|dated?|(?:per|in)\s+(?:chart|mar|log|record|pt|patient))\s*:?\s*){0,3}"
     + _WHEN, re.I)
 _MARKERS_ONLY = re.compile(r"[\s\-*•\[\]xX✓✔☒:>)(\d]*(?:(?:our|pt'?s|patient'?s|the|her|his)\s+)?", re.I)
-_B12_WORD = re.compile(r"cobal|b-?12|\binj(?:ection)?s?\b|\bshots?\b", re.I)
 
 
 def previous_dose(text: str, lowered: str, mentions: list, found: list[Administration]) -> Administration | None:
@@ -39,12 +38,13 @@ def previous_dose(text: str, lowered: str, mentions: list, found: list[Administr
     for m in _LAST_DOSE.finditer(text):
         start = max(text.rfind(".", 0, m.start()), text.rfind("\n", 0, m.start())) + 1
         before = text[start:m.start()]
-        if m.group("what").lower() == "dose" and not (_MARKERS_ONLY.fullmatch(before) or _B12_WORD.search(before)):
+        if m.group("what").lower() == "dose" and not (_MARKERS_ONLY.fullmatch(before) or adm.DRUG_NAME.search(before)
+                                                      or adm.INJECTION_WORD.search(before)):
             continue  # "cefpodoxime 200 mg PO BID - last dose 5/9 PM": that drug's last dose
         if adm.other_drug_named(lowered, start, m.end()):
             continue
-        earlier = [x for x in mentions if x.start < m.start()]
-        drug = earlier[-1].drug if earlier else "b12_unspecified"
+        earlier = max((x for x in mentions if x.start < m.start()), key=lambda x: x.start, default=None)
+        drug = earlier.drug if earlier else "b12_unspecified"
         return Administration(drug=drug, dose_value=None, dose_unit=None, route=None, site=None, status="historical",
                               administered_by=None, patient_supplied=False, span=(m.start(), m.end()), text=m.group())
     return None

@@ -118,6 +118,8 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                               r"(?:she|he|pt|patient|they)\s+(?:also\s+)?(?:started|began)\b|"
                               r"(?:started|began)\s+(?:on\s+)?[^.;\n]{0,40}?\b(?:(?:on\s+)?(?:\d{1,2}/\d{1,2}/(?:19|20)?\d\d|(?:19|20)\d\d-\d\d-\d\d)|on\s+\d{1,2}/\d{1,2}|(?<=started\s)(?:in\s+)?(?:19|20)\d\d)\b|"
                               r"(?:was|were|been)\s+started\b|yesterday\b|last\s+(?:week|month)\b|self[-\s]?(?:administers?|injects?)\b|"
+                              # "gave myself my B12 twice today": a dose at home, not one given at this visit
+                              r"gave\s+(?:myself|himself|herself|themselves)\b(?![^.;\n]{0,100}?\b(?:in\s+(?:the\s+)?(?:clinic|office)|under\s+(?:my|our|direct|the\s+nurse)|here\b|in\s+front\s+of))|"
                               r"(?<!fridge\s)(?<!refrigerator\s)(?<!stored\s)(?<!kept\s)(?<!storage\s)at\s+home\b|in\s+(?:19|20)\d\d\b|"
                               r"(?<!weeks\s)(?<!week\s)(?<!wks\s)(?<!monthly\s)(?<!weekly\s)(?<!daily\s)(?<!days\s)x\s*\d+\s*(?:yrs?|years?|months?|mos)\b|"
                               r"for\s+(?:the\s+(?:past|last)\s+)?\d+\s+(?:years?|yrs)\b"
@@ -132,7 +134,7 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                          r"(?<!note\s)(?<!script\s)(?<!prescription\s)(?<!number\s)(?<!card\s)(?<!sources\s)(?<!materials\s)(?<!resources\s)(?<!precautions\s)(?<!advice\s)(?<!guidance\s)(?<!list\s)"
                          # "given at PCP office": where the doses are given, not one given today
                          r"given\b(?!\s+at\s+(?:the\s+)?(?:pcp|primary\s+care|dr\.?\s|doctor|outside|another|her\s+|his\s+|their\s+))"
-                         r"(?!\s+\d+\s*\+?\s*(?:yrs?|years?|months?|mos?|wks?|weeks?|decades?)\b)(?!\s+(?:that|this|its|intact|ongoing|persistent|recent|current|concerns?|risks?|"
+                         r"(?!\s+\d+\s*\+?\s*(?:yrs?|years?|months?|mos?|wks?|weeks?|decades?)\b)(?!\s+(?:that|this(?!\s+(?:am|a\.m\.|pm|p\.m\.|morning|afternoon|evening|visit|encounter)\b)|its|intact|ongoing|persistent|recent|current|concerns?|risks?|"
                          r"history|age|findings|symptoms|results?|normal|low|high|borderline|metformin|ppi|absence|presence|lack|inr|bleeding|fever|"
                          r"gastrectomy|bypass|surgery|malabsorption|pernicious|anemia|deficiency|neuropathy|dementia|frailty|poor|limited|known|documented|"
                          r"illness|elevated|supratherapeutic|thrombocytopenia|pt'?s|patient'?s|hx|h/o|allerg\w+|reaction|renal|pregnancy|"
@@ -141,9 +143,12 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                          # "Given her pernicious anemia, ...": the preposition, not the verb
                          r"(?!\s+(?:her|his|their|the)\s+(?:[\w'-]+\s+){0,2}?(?:history|h/o|anemia|anaemia|deficiency|diagnosis|age|symptoms|"
                          r"condition|disease|gastritis|surgery|bypass|neuropathy|neurolog\w*|involvement|severity|degree|extent|intolerance|allerg\w+|risks?|levels?|labs?|results?|"
-                         r"findings|comorbidit\w+|absorption|malabsorption|frailty|dementia|preference|concerns?)\b)|(?<!self-)(?<!self\s)(?<!be\s)(?<!nurse\s)(?<!nurse-)administered\b|(?<!be\s)injected\b|gave\b(?!\s+(?:a\s+)?(?:verbal\s+|telephone\s+|phone\s+|new\s+)?(?:order|rx|prescription|instructions?))(?!\s+(?:pt|patient|her|him|them)\s+(?:a\s+)?(?:sample|samples|bottle|supply|box|rx|prescription|handout|script))|"
+                         r"findings|comorbidit\w+|absorption|malabsorption|frailty|dementia|preference|concerns?)\b)|(?<!self-)(?<!self\s)(?<!be\s)(?<!nurse\s)(?<!nurse-)administered\b|(?<!be\s)injected\b|gave\b(?!\s+(?:myself|himself|herself|themselves)\b)(?!\s+(?:a\s+)?(?:verbal\s+|telephone\s+|phone\s+|new\s+)?(?:order|rx|prescription|instructions?))(?!\s+(?:pt|patient|her|him|them)\s+(?:a\s+)?(?:sample|samples|bottle|supply|box|rx|prescription|handout|script))|"
                          r"(?<!has\s)(?<!have\s)(?<!had\s)received\s+(?:today|her|his|the|b-?12|\d+(?:\.\d+)?\s*(?:mcg|mg|ml|cc|µg|ug)\b|(?:(?:a|scheduled|monthly|weekly|routine|today'?s|vitamin)\s+){1,3}(?:b-?12|\w*cobalamin|inj\w*|shot|dose))|(?<!if\s)(?<!not\s)(?<!be\s)(?<!been\s)tolerated\b|tol(?:'d|\.)?\s+(?:well|it|inj\w*|procedure|w/o)\b|"
                          r"injection\s+(?:performed|completed|done)|"
+                         # "Pt self-administered first weekly dose ... in clinic under my observation": today's dose
+                         r"self[-\s]?(?:administered|injected)\b(?=[^.;\n]{0,100}?\b(?:in\s+(?:the\s+)?(?:clinic|office|exam\s+room)|"
+                         r"under\s+(?:my|our|the\s+nurse'?s?|rn|direct|nursing)\s+(?:direct\s+)?(?:observation|supervision)|here\b|today\b|in\s+front\s+of))|"
                          r"admin(?:istered)?\s+(?:today|in\s+clinic)|(?<!be\s)given\s+today|was\s+injected|pt\s+received|patient\s+received|"
                          r"drew\s+up\b|(?:i|we)\s+did\s+(?:it|the\s+(?:injection|shot|inj))\b|(?:i|we)\s+give\s+(?:\d|the\s+(?:injection|shot|dose)|it\b)|drawn\s+(?:up|from)\b|initial(?:s|ed)\b|infused\b|pushed\b|ivp\s+given\b|(?-i:\d{1,2}:\d{2}\s+(?!AM\b|PM\b)[A-Z]{2,3}\b(?!\s+(?i:clinic|visit|appt|appointment|schedule)))|(?:given|admin(?:istered)?)\s+(?:at\s+)?\d{1,2}:\d{2})|"
                          r"☒|\[\s*[xX✓✔]\s*\]\s*(?:given|administered|yes)", I)),
@@ -169,7 +174,9 @@ _GIVEN_TODAY = (r"\b(?:given|administered|injected)\s+today|"
                 r"\b(?:first|1st|initial|today'?s)\s+(?:dose|injection|shot)\s+(?:was\s+)?(?:given|administered)")
 # In a medication list "(given in clinic)" says where the drug is given, not that it was given today.
 _GIVEN_TODAY_IN_LIST = re.compile(_GIVEN_TODAY, I)
-_STRONG_GIVEN_TODAY = re.compile(_GIVEN_TODAY + r"|\b(?:given|administered|injected)\s+in\s+(?:the\s+)?(?:clinic|office)", I)
+# "dose #6 of 7 given at 0900 by day nurse per eMAR; first 3 doses given in hospital": the time it went in
+_STRONG_GIVEN_TODAY = re.compile(_GIVEN_TODAY + r"|\b(?:given|administered|injected)\s+in\s+(?:the\s+)?(?:clinic|office)|"
+                                 r"\b(?:given|administered|injected)\s+(?:at|@)\s*(?:[01]?\d|2[0-3]):?[0-5]\d\b(?!\s*(?:mcg|mg|ml|units?)\b)", I)
 # "here for her B12 shot", "in for scheduled monthly B-12 inj": the visit's purpose, the same event as
 # what the note says happened today — not an event of its own.
 _VISIT_REASON = re.compile(
@@ -454,7 +461,8 @@ def auxiliary_signer(text: str, tail: int = 200) -> Person | None:
 _ORDER_MADE_AFTER = re.compile(r"\s+(?:was\s+|is\s+)?(?:written|signed|entered|placed|renewed|sent|given)\b")  # "standing order written for B12"
 _EXISTING_ORDER = re.compile(r"\b(?:per|as|under)\s+(?:(?:a|the|his|her|an|dr\.?|md|np|pa|[a-z]+'s|standing|active|existing|current|"
                              r"physician|provider|doctor|md's|written|signed|protocol)\s+){0,3}$|(?<!new\s)\bstanding\s+$|"
-                             r"\b(?:per|as|under)\s+dr\.?\s+[a-z'-]+\s+(?:[a-z'-]+\s+)?$")  # "Per Dr. Haddad order:"
+                             r"\b(?:per|as|under)\s+dr\.?\s+[a-z'-]+\s+(?:[a-z'-]+\s+)?$|"  # "Per Dr. Haddad order:"
+                             r"\b(?:per|under)\s+(?:[a-z'-]+\s+){1,3}$")  # "per bariatric team order"
 
 
 def cues_in(text: str, lo: int, hi: int, lowered: str) -> set[str]:
@@ -524,8 +532,9 @@ _ADVISORY = re.compile(r"\brecommend\w*|\badvis\w+|\bsuggest\w*|\bencourag\w+|\b
 
 
 _FUTURE_OR_PAST = re.compile(r"\bnext\b|\bwill\b|\bdue\b|\bschedul\w*|\blast\b|\bpreviously\b|\bprior\b|\bago\b|\bplan|"
-                             r"\b\d{1,2}/\d{1,2}\b(?!(?:/\d{2,4})?\s+\d{1,2}:\d{2})", I)  # "Dose 1 given 3/13 here.": a dated dose is
-# another day's (a date stamped with its time, "Completed 11/04/2025 10:32", is the charting of the event itself)
+                             r"\b\d{1,2}/\d{1,2}\b(?!(?:/\d{2,4})?\s+(?:\d{1,2}:\d{2}|(?:[01]\d|2[0-3])[0-5]\d\b(?!\s*(?:mcg|mg|ml|units?|u|µg|ug)\b)))", I)  # "Dose 1 given 3/13 here.": a dated dose is
+# another day's (a date stamped with its time, "Completed 11/04/2025 10:32", "MAR: 07/15 1105", is the charting
+# of the event itself)
 # "Cyanocobalamin 1000 mcg IV push via R chest port over 2 min at 10:50.": the dose and route charted with
 # the time it went in
 _AT_A_TIME = re.compile(r"(?:\bat|@)\s*(?:[01]?\d|2[0-3]):[0-5]\d\b|(?:\bat|@)\s*(?:[01]\d|2[0-3])[0-5]\d\b(?!\s*(?:mcg|mg|ml|units?)\b)", I)
@@ -686,9 +695,15 @@ def _injection_today(text: str, pos: int, lowered: str, reach: int = 1500) -> tu
             said_today = _TODAY.search(text, start, end)
             for status in ("declined", "held", "given"):
                 if status in cues and (said_today and status != "given" or
-                                       not (cues & {"historical", "planned"}) and not _FUTURE_OR_PAST.search(text, start, end)):
+                                       not (cues & {"historical", "planned"}) and not _past_or_future(text, start, end, said_today)):
                     return status, start, end
     return None
+
+
+def _past_or_future(text: str, lo: int, hi: int, said_today) -> bool:
+    """A word or date in text[lo:hi] that puts its event on another day; beside "today" a date is
+    today's ("Final dose given today 3/31")."""
+    return any(not (said_today and w.group()[0].isdigit()) for w in _FUTURE_OR_PAST.finditer(text, lo, hi))
 
 
 # "no B12 replacement indicated": a treatment ruled out; "allergic to cyanocobalamin", "added cyanocobalamin
@@ -819,6 +834,10 @@ def _status(text: str, m: Mention, lowered: str) -> str | None:
     para = text.rfind("\n\n", 0, s0)
     if not in_history_section and _CHARTED.search(text, max(para + 2 if para != -1 else 0, s0 - 120), s0):
         return "given"
+    # "START cyanocobalamin ... 1st dose given this AM (MAR: 07/15 1105, R deltoid)." then "HOLD home
+    # cyanocobalamin PO": the first outcome after the mention is its own
+    if not in_history_section and _given_follows(text, s1, m.window[1], lowered):
+        return "given"
     block_end = _status_block_end(text, lowered, s1, m.window[1])
     block = cues_in(text, s1, block_end, lowered)
     for status in ("declined", "held"):
@@ -866,6 +885,10 @@ def _status(text: str, m: Mention, lowered: str) -> str | None:
     return "historical" if m.attrs.get("route") in ("PO", "SL", "nasal") else None
 
 
+_NOT_INJECTED = ("PO", "SL", "nasal")
+_INJECTION_AFTER = re.compile(r"[ \t]*(?:inj(?:ection)?s?|shots?)\b", I)
+
+
 def read_mention(text: str, m: Mention, lowered: str | None = None) -> Mention:
     """Read a mention's attributes and status. `lowered` is `lower_same_length(text)` when the caller has it."""
     lowered = lower_same_length(text) if lowered is None else lowered
@@ -884,8 +907,8 @@ def read_mention(text: str, m: Mention, lowered: str | None = None) -> Mention:
                 a["dose"] = d[2]
         if "route" not in a:
             r = _route(lowered, rng[0], rng[1], m.end, near)
-            if r:
-                a["route"] = r[2]
+            if r and not (rng[1] != s1 and r[2] in _NOT_INJECTED and _INJECTION_AFTER.match(text, m.end)):
+                a["route"] = r[2]  # (not "monthly methylcobalamin injection" taking "while on oral" from the next sentence)
         if "site" not in a:
             s = site_in(*rng)
             if s:
@@ -917,7 +940,10 @@ def read_mention(text: str, m: Mention, lowered: str | None = None) -> Mention:
         # "Orders: cyanocobalamin 1,000 mcg IM - Once - in clinic" then "Injection: left deltoid, given by me":
         # an order for today's dose takes what the note says became of it; with nothing said, it stays an order
         a["otherwise"] = "ordered" if status == "visit_reason" else status
-    if one_time or status == "visit_reason" or status not in ("given", "declined", "held") and is_visit_reason(text, m):
+    # "Patient brought own medication: YES - cyanocobalamin 1000 mcg/mL single-dose vial": the drug the visit
+    # is for, whatever the note says became of it
+    brought = status is None and _PATIENT_SUPPLIED.search(lowered, max(s0, m.start - 80), m.start)
+    if one_time or brought or status == "visit_reason" or status not in ("given", "declined", "held") and is_visit_reason(text, m):
         status = "visit_reason"
         today = _injection_today(text, m.end, lowered)
         a["today"] = today[0] if today else None
@@ -926,7 +952,7 @@ def read_mention(text: str, m: Mention, lowered: str | None = None) -> Mention:
             lo_t, hi_t = today[1], today[2]
             d, r, st = _dose(lowered, lo_t, hi_t, lo_t), _route(lowered, lo_t, hi_t, lo_t), _site(text, lo_t, hi_t, lo_t)
             for key, found in (("dose", d), ("route", r), ("site", st)):
-                if found and a.get(key) is None:
+                if found and (a.get(key) is None or brought):  # a vial brought in is labelled with its strength
                     a[key] = found[2]
     standing = status is None and _STANDING_ORDER.search(text, max(s0, m.start - 60), m.start)
     if (status == "ordered" or status == "planned" and m.section == "orders" or standing) and m.section not in _HISTORY_SECTIONS:
@@ -971,6 +997,20 @@ def _finders_once(text: str, lowered: str, anchor: int):
 
 
 _SPECIFIC = ("cyanocobalamin", "hydroxocobalamin", "methylcobalamin")
+
+
+def todays_dose_after(text: str, m: Mention, lowered: str) -> Mention | None:
+    """The dose given today that the lines after an earlier dose report without naming the drug ("Pt
+    rec'd cyanocobalamin 1000 mcg IM monthly on 12/30, 1/27, 2/24. Final dose given today 3/31, L
+    deltoid."): the same drug, dose and route, with the site it was given in."""
+    today = _injection_today(text, m.sentence[1], lowered, reach=m.window[1] - m.sentence[1])
+    if not today or today[0] != "given":
+        return None
+    dose = _same_dose(m, "given")
+    site = _site(text, today[1], today[2], today[1])
+    if site:
+        dose.attrs["site"] = site[2]
+    return dose
 
 
 def _same_dose(m: Mention, status: str) -> Mention:

@@ -422,8 +422,10 @@ def not_administered_fields(text: str, lowered: str, mentions: list[adm.Mention]
 _CORRECTS = re.compile(r"\b(?:correct(?:ion|ed)|amend(?:ed|ment)|(?:charted|entered|documented|recorded)\s+(?:incorrectly|in\s+error))\b", I)
 
 
-# "Correction to dose above: dose administered was 1000 mcg (1 mL of 1000 mcg/mL), not 100 mcg."
-_DOSE_CORRECTED = re.compile(r"\b(?:correct\w*|amend\w*)\b[^.\n]{0,40}?\bdose\b[^.\n]{0,40}?\b(?:was|is|should\s+(?:be|read)|reads)\b\s*:?", I)
+# "Correction to dose above: dose administered was 1000 mcg (1 mL of 1000 mcg/mL), not 100 mcg.",
+# "Dose: 5 mg (5 mL?) -- correction: 1 mL = 1 mg."
+_DOSE_CORRECTED = re.compile(r"\b(?:correct\w*|amend\w*)\b[^.\n]{0,40}?\bdose\b[^.\n]{0,40}?\b(?:was|is|should\s+(?:be|read)|reads)\b\s*:?|"
+                             r"\b(?:correction|corrected|amended|amendment)\s*:(?=\s*\d)", I)
 
 
 def corrected_doses(text: str, lowered: str, mentions: list[adm.Mention]) -> None:
@@ -459,16 +461,24 @@ def dated_mentions(text: str, lowered: str, mentions: list[adm.Mention], note_da
     default_year = _default_year(text)
     today = visit_date(text, default_year)
     if today is not None:
-        _past_dated_to_history(text, mentions, today, default_year)
+        _past_dated_to_history(text, lowered, mentions, today, default_year)
     elif note_date is not None:
         today, default_year = note_date, default_year or note_date.year
     return _grid_mentions(text, lowered, mentions, today, default_year)
 
 
-def _past_dated_to_history(text: str, mentions: list[adm.Mention], today: date, default_year: int | None) -> None:
-    for m in mentions:
+def _past_dated_to_history(text: str, lowered: str, mentions: list[adm.Mention], today: date,
+                           default_year: int | None) -> None:
+    """A dose charted as given but dated before the visit is an earlier one; the lines after it may
+    report today's ("... on 12/30, 1/27, 2/24. Final dose given today 3/31, L deltoid.")."""
+    for m in list(mentions):
         if m.attrs.get("status") == "given" and _past_dated(text, m, today, default_year):
             m.attrs["status"] = "historical"
+            todays = adm.todays_dose_after(text, m, lowered)
+            if todays is not None:
+                if todays.attrs.get("site") == m.attrs.get("site"):
+                    m.attrs.pop("site")  # read from today's sentence: today's site
+                mentions.append(todays)
 
 
 _SAYS_TODAY = re.compile(r"\btoday\b|\bthis\s+visit\b", I)

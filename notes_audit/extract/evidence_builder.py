@@ -19,14 +19,15 @@ from notes_audit.extract.doctext import doc_lowered, doc_note_date, doc_text
 from notes_audit.extract.em import assess_em, find_loading_phase
 from notes_audit.extract.em_model import EmClassifier, default_classifier
 from notes_audit.extract.unnamed_injections import reversed_injections, unnamed_injections_given
-from notes_audit.extract.lab_tables import chained_labs, dated_column_labs, trend_labs
+from notes_audit.extract.lab_tables import chained_labs, dated_column_labs, earlier_value, trend_labs
 from notes_audit.extract.labs import find_date, read_numeric, read_qualitative
 from notes_audit.extract.sections import section_of
 from notes_audit.extract.rulefiles import lower_same_length
 from notes_audit.extract.targets import Target
 from notes_audit.extract.previous_doses import previous_dose
 from notes_audit.extract.people import PROVIDER_CREDENTIALS, find_people
-from notes_audit.extract.supervision import author_supervision, find_supervision, in_first_person, provider_of_visit, settle
+from notes_audit.extract.supervision import (author_supervision, consulted_by_phone, find_supervision, in_first_person,
+                                             provider_of_visit, settle)
 
 _ANEMIA_DUE_TO = re.compile(r"an(?:a)?emia,?\s+(?:(?:likely|probably|most\s+likely)\s+)?(?:due\s+to|secondary\s+to|from|d/t|2/2|"
                             r"caused\s+by|related\s+to|from\s+underlying)\s+(?:(?:her|his|the)\s+)?(?:vitamin\s+|vit\.?\s*)?$", re.I)
@@ -309,6 +310,10 @@ class EvidenceBuilder:
                     if test not in _QUALITATIVE_TESTS:
                         chained.extend(_lab(test, r, status, text, start, when or find_date(text, *sent))
                                        for start, r, when in chained_labs(test, text, reading, sent[1]))
+                        before = earlier_value(test, text, reading, min(sent[1], reading.end + 90))
+                        if before is not None:
+                            start, r, when = before
+                            chained.append(_lab(test, r, "historical", text, start, when))
                     continue
                 if t.kind == "LAB" or not adm.is_drug_context(text, t.start, t.end, sent):
                     continue
@@ -376,6 +381,9 @@ class EvidenceBuilder:
         if not ev.administrations:
             ev.unnamed_injections = unnamed_injections_given(text, lowered)
             ev.reversed_injections = reversed_injections(text)
+        if not ev.unnamed_injections and not any(a.status == "given" for a in ev.administrations):
+            # no dose today: a call to a practitioner about the plan supervised nothing
+            ev.supervision = [s for s in ev.supervision if not consulted_by_phone(s)]
         return ev
 
 

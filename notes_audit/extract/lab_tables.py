@@ -219,3 +219,29 @@ def chained_labs(test: str, text: str, first: LabReading, limit: int) -> list[tu
         out.append((c.start("cmp") if c.group("cmp") else c.start("num"), r, when.group("when") if when and when.group("when") else None))
         pos = end
     return out
+
+
+# "B12 203 on therapy (pre-treatment 6/2025: 88 pg/mL, L)", "MMA 0.31 (baseline 0.89)": the value before
+# treatment, written beside today's
+_EARLIER_IN_ASIDE = re.compile(
+    r"[ \t]*(?:[A-Za-z][\w-]*[ \t]+){0,3}?\([ \t]*(?:pre-?(?:treatment|tx|therapy|injections?|replacement)|baseline|prior|previous(?:ly)?|"
+    r"was|initial(?:ly)?|at\s+(?:diagnosis|dx)|before\s+(?:treatment|therapy|injections?|replacement|b-?12))"
+    r"(?P<when>[ \t]+[^():\n]{1,20}?)?[ \t]*[:=]?[ \t]*(?<![\d/.,-])(?=[<>]?\d+(?:[.,]\d+)*(?![\d/.]))", I)
+
+
+def earlier_value(test: str, text: str, first: LabReading, limit: int) -> tuple[int, LabReading, str | None] | None:
+    """The value before treatment in an aside after a result, as (start, reading, its date); without a
+    unit it has the first one's."""
+    aside = _EARLIER_IN_ASIDE.match(text, first.end, limit)
+    c = aside and _CELL.match(text, aside.end(), limit)
+    if not c:
+        return None
+    end = c.end()
+    while text[end - 1:end].isspace():
+        end -= 1
+    r = reading(test, float(c.group("num").replace(",", "")), norm_unit(c.group("unit")) or first.unit,
+                c.group("flag"), c.group("cmp"), None, end)
+    if r is None:
+        return None
+    when = aside.group("when")
+    return c.start("cmp") if c.group("cmp") else c.start("num"), r, when.strip() if when else None

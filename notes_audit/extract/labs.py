@@ -255,11 +255,35 @@ def read_qualitative(text: str, start: int, pos: int, limit: int) -> LabReading 
         b = _QUALITATIVE_BEFORE.search(text, max(0, start - 20, text.rfind("\n", 0, start) + 1), start)
         if b:
             res = b.group("res").lower()
+    # "POSITIVE 48.5 U (ref <20.0)", "PARIETAL CELL AB, IgG   58.3 Units (H)   ref: 0.0-20.0": the titer as written
+    number = _AB_VALUE.match(text, end, limit)
+    value = unit = None
+    if number:
+        value, unit, end = _num(number.group("num")), number.group("unit"), number.end()
+        if res is None:
+            res = _ab_result(text, number, limit)
     if res is None:
         return None
     positive = res in ("positive", "pos", "detected", "reactive", "present", "(+)", "+", "elevated", "high")
     flag = "positive" if positive else "negative"
-    return LabReading(None, None, None, None, flag, flag, None, end)
+    return LabReading(value, unit, None, None, flag, flag, None, end)
+
+
+_AB_VALUE = re.compile(r"[ \t,:=]*(?:IgG[ \t,:=]*)?(?P<num>\d{1,4}(?:\.\d+)?)[ \t]*(?P<unit>U/mL|AU/mL|Units?|U)(?![\w/])"
+                       r"(?:[ \t]*\(?(?P<flag>HH|H|L|high|low|abnormal|normal|neg(?:ative)?|pos(?:itive)?)\)?(?![\w]))?", re.I)
+_AB_REFERENCE = re.compile(r"\bref(?:erence)?(?:\s+range)?\W{0,4}(?:<\s*(?P<below>\d+(?:\.\d+)?)|\d+(?:\.\d+)?\s*[-–]\s*(?P<upper>\d+(?:\.\d+)?))", re.I)
+
+
+def _ab_result(text: str, number: re.Match, limit: int) -> str | None:
+    """An antibody titer without a result word: its flag, else its reference range, says which."""
+    flag = (number.group("flag") or "").lower()
+    if flag:
+        return "positive" if flag in ("h", "hh", "high", "abnormal") or flag.startswith("pos") else "negative"
+    ref = _AB_REFERENCE.search(text, number.end(), min(limit, number.end() + 40))
+    if ref is None:
+        return None
+    upper = float(ref.group("below") or ref.group("upper"))
+    return "positive" if float(number.group("num")) > upper else "negative"
 
 
 def find_date(text: str, start: int, end: int) -> str | None:

@@ -34,7 +34,10 @@ _NOT_NAMES = {"The", "Patient", "Pt", "Injection", "Given", "Administered", "Sit
 
 _NAME_ENDS = {"On", "In", "At", "During", "Present", "Premises", "Available", "Onsite", "Was", "Is", "Here", "Via", "By",
               "For", "Today", "Supervising", "Supervised", "And", "With", "Who", "Notified", "Aware", "Covering",
-              "Out", "Off", "Away", "Not", "Unavailable", "Gone", "This", "Has", "Had", "Will", "Said", "Says"}
+              "Out", "Off", "Away", "Not", "Unavailable", "Gone", "This", "Has", "Had", "Will", "Said", "Says",
+              # degrees and fellowships after a name ("Dr Graham Sutherland MBChB FRCPath")
+              "Mbchb", "Mbbch", "Bmbs", "Mbbs", "Frcp", "Frcpath", "Frcs", "Frcpc", "Mrcp", "Mrcgp", "Fracp", "Fracgp",
+              "Facp", "Faafp", "Phd", "Mph", "Mrcog", "Frcog"}
 
 
 def norm_credential(raw: str | None) -> str | None:

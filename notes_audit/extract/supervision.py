@@ -23,7 +23,7 @@ _CUE = re.compile(
     r"physically\s+present|present\s+(?:in|on|at|during|for|throughout)\b|was\s+present\b|"
     r"(?:md|do|np|pa|pa-c|fnp|aprn|dnp|provider|physician|doctor|dr\.?[ \t]+[a-z'-]+)[ \t]+(?:is[ \t]+)?present(?=\s*(?:[.,;)\n]|$))|immediately\s+available|"
     r"available\s+(?:by|via|for|in|on)\b|not\s+available\b|unavailable\b|audio|video\b|telehealth\b|virtual(?:ly)?\b|"
-    r"by\s+(?:tele)?phone\b|phone\s+only\b|off[\s-]?site\b|no\s+(?:provider|physician|doctor|md|practitioner)\b|"
+    r"by\s+(?:tele)?phone\b|phone\s+only\b|off[\s-]?site\b|out\s+of\s+(?:the\s+)?(?:office|clinic|building)\b|out\s+today\b|no\s+(?:other\s+)?(?:provider|physician|doctor|md|practitioner)\b|"
     r"(?:provider|physician|doctor|md|supervisor)\s+(?:present|on\s+premises|here|available)\b|present\s*:|on\s+premises|in\s+(?:the\s+)?ofc\b|on\s+(?:the\s+)?(?:floor|unit)\b|"
     r"in\s+(?:(?:the|his|her|their)\s+)?(?:consulting\s+)?rooms\b|next\s+door\b|during\s+(?:the\s+)?administration\b)")
 _PROVIDER_WORD = re.compile(r"supervis\w*|\bprovider\b|\bphysician\b|\bpractitioner\b|\bdoctor\b|\bDr\b|\bMD\b|\bNP\b|\bDO\b|\bPA\b|"
@@ -33,7 +33,7 @@ _VIRTUAL = re.compile(r"audio[\s-]*(?:and|&|/|-|\+)?\s*video|\bvideo\b|telehealt
 _STRONG_VIRTUAL = re.compile(r"video|real[\s-]time|two[\s-]way|zoom|doxy", I)
 _PHONE = re.compile(r"\bby\s+(?:tele)?phone|\bphone\s+only|\bvia\s+(?:tele)?phone|\btelephon\w*|\baudio[\s-]only|\bphone\b|\bcell\b|\bpager\b|\btext\b", I)
 _ABSENT = re.compile(r"\bnot\s+(?:physically\s+)?(?:in|available|present|on[\s-]?site|onsite)\b|\bout\s+(?:this\s+(?:week|wk)|today|sick|on\s+leave|of\s+town)\b|\boff[\s-]?site\b|\bout\s+of\s+(?:the\s+)?(?:office|clinic)|"
-                     r"\bunavailable\b|\baway\b|\bno\s+(?:provider|physician|doctor|md|practitioner|supervising)\b|\babsent\b|"
+                     r"\bunavailable\b|\baway\b|\bno\s+(?:other\s+)?(?:provider|physician|doctor|md|practitioner|supervising)\b|\babsent\b|"
                      r"\bleft\s+(?:the\s+)?(?:office|clinic|building|for)|\bat\s+(?:the\s+)?hospital\b|\bnot\s+in\s+(?:the\s+)?(?:office|clinic|building)|"
                      r"\bwas\s+not\s+(?:present|available|on\s+site)", I)
 _IN_OFFICE = re.compile(r"\b" + _CARE_AREA + r"|"
@@ -48,6 +48,12 @@ _COVERING = re.compile(r"[^.;,\n]{0,20}?\b(?:covering|supervis\w*|is\s+(?:in|on)
 _NO_SUPERVISOR_FIELD = re.compile(r"\bsupervis\w*(?:\s+(?:physician|provider|md|practitioner))?\s*:\s*(?:n/?a|none|not\s+applicable)\b|"
                                   # "Supervising provider on site: ____________": a field left blank
                                   r"\bsupervis\w*(?:\s+[\w/-]+){0,3}\s*[:?]\s*_{2,}[ \t]*(?:\n|$)", I)
+# A patient's level of help (therapy and nursing notes), not a practitioner supervising
+_FUNCTIONAL = re.compile(r"\b(?:supervision|supervised)\s+(?:for|with|during)\s+(?:[\w/-]+\s+){0,2}?(?:mobility|ambulation|ambulating|walking|gait|"
+                         r"transfers?|adls?|iadls?|bathing|showering|shower|dressing|grooming|toileting|stairs|meals|eating|feeding|meds|"
+                         r"medications?|med\s+management|cooking|exercises?|hep)\b|"
+                         r"\b(?:stand-?by|sba|contact\s+guard|set-?up|distant|close|modified\s+independent|mod\s+i)\s+(?:assist\s+)?(?:and\s+|/\s*)?supervision\b|"
+                         r"\bsupervision\s+(?:level|only\s+for)\b|\b(?:24/7|24-hour|24\s+hour|constant)\s+supervision\b", I)
 _POSSESSIVE = re.compile(r"['’]s$")
 _NEXT_ITEM = re.compile(r"\n[ \t]*\d{1,2}[.)][ \t]")
 # "under Dr Beaumont's supervision": the one whose supervision it is (not "Dr. Gupta's office")
@@ -107,6 +113,8 @@ def find_supervision(text: str, lowered: str, sentences: list[tuple[int, int]]) 
         s0, s1 = sentences[k]
         if not _PROVIDER_WORD.search(text, s0, s1) or _NO_SUPERVISOR_FIELD.search(text, s0, s1):
             continue  # "Supervising physician: N/A"
+        if _FUNCTIONAL.search(text, s0, s1) and not _CUE.search(_FUNCTIONAL.sub(" ", lowered[s0:s1])):
+            continue  # "supervision for community mobility": how much help the patient needs
         lo, hi = s0, s1
         # "Dr. Gupta's office agreed by phone": an office or an order, not the person supervising
         people = [_without_possessive(p) for p in find_people(text, lo, hi) if p[3] in PROVIDER_CREDENTIALS
@@ -131,7 +139,7 @@ def find_supervision(text: str, lowered: str, sentences: list[tuple[int, int]]) 
                 # A dictated run-on: judge presence near the practitioner, not a whole paragraph away.
                 c0, c1 = max(c0, clause_people[0][0] - 150), min(c1, clause_people[-1][1] + 150)
             presence = presence_of(text, c0, c1)
-            if not clause_people and not re.search(r"supervis|no\s+(?:provider|physician|doctor|md|practitioner)", text[c0:c1], I):
+            if not clause_people and not re.search(r"supervis|no\s+(?:other\s+)?(?:provider|physician|doctor|md|practitioner)", text[c0:c1], I):
                 continue
             if not clause_people and presence == "unknown":
                 continue
@@ -160,13 +168,27 @@ def find_supervision(text: str, lowered: str, sentences: list[tuple[int, int]]) 
 # practises under (state scope-of-practice), named in the header, not the supervisor of an injection.
 _PRACTITIONERS_OWN_SUPERVISOR = re.compile(
     r"\b(?:provider|clinician|author|seen\s+by|rendering)\s*:?\s*[^\n]{0,60}?\b(?:PA-?C|NP|FNP(?:-[BC]+)?|APRN|DNP|PA)\b"
-    r"[^\n]{0,80}?\bsupervising\s+(?:physician|md|doctor)", I)
+    r"[^\n]{0,80}?\bsupervising\s+(?:ed\s+|er\s+|attending\s+)?(?:physician|md|doctor)", I)
+
+
+# "Co-signed: Rachel Odum, NP 06/14/2025 04:02 PM": a signature added later says nothing of supervision.
+_COSIGNED = re.compile(r"\bco-?sign", I)
+_SUPERVISING = re.compile(r"supervis|covering", I)
+
+
+def _surname_of(s: Supervision) -> str:
+    return s.name.replace(",", " ").split()[-1].lower()
 
 
 def settle(found: list[Supervision]) -> list[Supervision]:
     """The note's supervision once every source has spoken. (A note without an injection keeps what it
     says: the day's injection may be charted in another note of the same encounter.)"""
-    found = [s for s in found if not _PRACTITIONERS_OWN_SUPERVISOR.search(s.text or "")]
+    found = [s for s in found if not _PRACTITIONERS_OWN_SUPERVISOR.search(s.text or "")
+             and not (s.presence == "unknown" and _COSIGNED.search(s.text or "") and not _SUPERVISING.search(s.text or ""))]
+    # "joined via Teams video at 09:15" then "Video froze/dropped at 09:21 ... remained on the phone": a
+    # link that failed leaves the phone
+    lost = {_surname_of(s) for s in found if s.presence == "absent" and s.name and _FAILED.search(s.text or "")}
+    found = [s for s in found if not (s.presence == "virtual" and s.name and _surname_of(s) in lost)]
     # A header's "Supervising MD: X" (whereabouts unknown) adds nothing once the note says who was where.
     if any(s.presence != "unknown" for s in found):
         found = [s for s in found if s.presence != "unknown"]
@@ -254,3 +276,15 @@ def provider_of_visit(text: str) -> Supervision | None:
             _, _, name, cred = people[0]
             return Supervision(name, cred, "in_office", (m.start(), line_end), text[m.start():line_end])
     return None
+
+
+# "Discussed with Dr. Petrov by phone, who agrees.", "NP notified by phone, new order received: hold":
+# a practitioner consulted about the plan, not one supervising a dose
+_CONSULTED = re.compile(r"\b(?:discuss\w*|d/w|spoke|spoken|talked|reviewed|notified|informed|messaged|called|consulted|per)\b", I)
+
+
+def consulted_by_phone(s: Supervision) -> bool:
+    """A phone call about the plan, in words that neither say who supervises nor that they were away."""
+    text = s.text or ""
+    return (s.presence == "absent" and bool(_CONSULTED.search(text)) and bool(_PHONE.search(text))
+            and not _ABSENT.search(text) and not _SUPERVISING.search(text))

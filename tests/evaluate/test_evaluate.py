@@ -278,6 +278,8 @@ def test_unusable_gold_exits_2(tmp_path, make, needle, as_json):
     ("audit-dev-u", 0.98, 0.95),  # and a twenty-first (one E/M line left: its README)
     ("audit-dev-v", 0.96, 0.93),  # and a twenty-second (three lines left: its README)
     ("audit-dev-w", 0.98, 0.95),  # and another (one E/M line left: its README)
+    ("audit-dev-x", 0.99, 0.99),  # and another (two unseen errors, both fixed: its README)
+    ("audit-dev-y", 0.99, 0.99),  # and another, perfect on first sight
 ])
 def test_development_audit_corpora_keep_their_scores(corpus, min_accuracy, min_micro_f1):
     d = json.loads(evaluate_path(Path(__file__).resolve().parents[2] / "corpora" / corpus, as_json=True))

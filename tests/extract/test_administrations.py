@@ -874,3 +874,62 @@ def test_given_today_by_me_is_the_authors_dose(extractor):
             "R deltoid. Then daily x 6 more days (nurse visits).")
     given = [a for a in extractor.extract_text(text).administrations if a.status == "given"]
     assert [a.administered_by.credential for a in given] == ["MD"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "given this AM" reports a dose ("given this finding" does not)
+    ("- START cyanocobalamin 1000 mcg IM daily x 7 days, then weekly x 4, then monthly. 1st dose given this AM "
+     "(MAR: 07/15 1105, R deltoid, J. Aquino RN).\n- HOLD home cyanocobalamin 500 mcg PO (ineffective; IM replaces it)",
+     {("cyanocobalamin", "given", "IM"), ("cyanocobalamin", "planned", "IM"), ("cyanocobalamin", "held", "PO")}),
+    ("Given this finding, start cyanocobalamin 1000 mcg IM monthly.", {("cyanocobalamin", "ordered", "IM")}),
+    # a dose given at a time today, beside doses given in the hospital before
+    ("Cyanocobalamin 1000 mcg IM daily x 7 days (per hosp d/c orders) - dose #6 of 7 given at 0900 by day nurse per "
+     "eMAR; first 3 doses given in hospital 1/11-1/13.", {("cyanocobalamin", "given", "IM"), ("cyanocobalamin", "ordered", "IM")}),
+    # an order given under another's authority is that order's dose
+    ("MEDS GIVEN:\n2) cyanocobalamin 1000 mcg/mL, 0.5 mL (500 mcg) SC L posterior upper arm per bariatric team order.",
+     {("cyanocobalamin", "given", "SC")}),
+    # the patient's own dose in clinic, watched by staff, is today's; at home it is an earlier one
+    ("- Pt self-administered first weekly dose (Nascobal 500 mcg, 1 spray L nostril) in clinic under my observation.",
+     {("cyanocobalamin", "given", "nasal")}),
+    ('Chief concern: "gave myself my B12 twice today". Self-injects cyanocobalamin 1000 mcg subcut every 2 weeks.',
+     {("cyanocobalamin", "historical", "SC")}),
+])
+def test_given_this_morning_at_a_time_or_by_the_patient(extractor, text, expected):
+    assert {(a.drug, a.status, a.route) for a in extractor.extract_text(text).administrations} == expected
+
+
+def test_dated_earlier_doses_then_todays_unnamed_dose(extractor):
+    text = ("HOME HEALTH DISCHARGE SUMMARY  D/C date: 03/31/2025\n"
+            "Pt rec'd cyanocobalamin 1000 mcg IM monthly by SN on 12/30, 1/27, 2/24 per MD order. Final dose given "
+            "today 3/31 during d/c visit, L deltoid, tolerated well (administered by R. Oyelaran, RN).")
+    got = {(a.status, a.dose_value, a.route, a.site) for a in extractor.extract_text(text).administrations}
+    assert got == {("historical", 1000, "IM", None), ("given", 1000, "IM", "left deltoid")}
+
+
+@pytest.mark.parametrize("text, dose, route", [
+    # the dose given, not the strength on the label of a vial brought in
+    ("Pt brought own medication from Hollis Compounding Pharmacy: methylcobalamin 5,000 mcg/mL, 10 mL MDV, label "
+     "verified.\nDrew up 0.2 mL (1,000 mcg) and administered subcutaneously L lower abdomen. Pt tolerated well.", 1000, "SC"),
+    ("Patient brought own medication: YES - cyanocobalamin 1000 mcg/mL single-dose vial (CVS, filled 12/30/24).\n\n"
+     "Pt is s/p sleeve gastrectomy. Gets monthly injections.\n\nAdministered 1 mL (1000 mcg) IM L deltoid 16:14.", 1000, "IM"),
+])
+def test_a_vial_brought_in_then_the_dose_given(extractor, text, dose, route):
+    given = [a for a in extractor.extract_text(text).administrations if a.status == "given"]
+    assert [(a.dose_value, a.route, a.patient_supplied) for a in given] == [(dose, route, True)]
+
+
+@pytest.mark.parametrize("text, route", [
+    # a drug written as an injection takes no oral route from the next sentence
+    ("Here for her monthly methylcobalamin injection. Last B12 level 188 pg/mL (L) while on oral.\n"
+     "Administered: methylcobalamin 1000 mcg (1 mg/mL), 1 mL IM, R ventrogluteal.", "IM"),
+    ("Here for cyanocobalamin 1000 mcg. Given PO today in clinic.", "PO"),
+])
+def test_an_injection_takes_no_oral_route_from_another_sentence(extractor, text, route):
+    assert [a.route for a in extractor.extract_text(text).administrations if a.status == "given"] == [route]
+
+
+def test_a_correction_after_the_dose_field(extractor):
+    text = ("Product: Methylcobalamin 1 mg/mL\nDose: 5 mg (5 mL?) -- correction: 1 mL = 1 mg. Dose given 1 mL = 1 mg.\n"
+            "Route: IM  Site: L deltoid\nAdministered by: Brianna Keys, RN  12:47")
+    (a,) = extractor.extract_text(text).administrations
+    assert (a.status, a.dose_value, a.dose_unit) == ("given", 1, "mg")

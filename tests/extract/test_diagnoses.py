@@ -349,3 +349,17 @@ def test_asides_and_lower_case_sentences(extractor, text, concept, status):
 ])
 def test_answers_after_findings(extractor, text, expected):
     assert {(d.concept, d.status) for d in extractor.extract_text(text).diagnoses} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # symptoms to report are teaching, not the patient's
+    ("Reviewed s/s of anemia to report: increased fatigue, SOB, palpitations, pallor.", [("fatigue", "hypothetical")]),
+    ("Report any fatigue or numbness to the clinic.", [("fatigue", "hypothetical")]),
+    # "absent" negates the finding right after it, not a diagnosis further on
+    ("Brisk knees with absent ankles make me think functional B12 deficiency is contributing.", [("b12_deficiency", "affirmed")]),
+    ("absent ankle jerks, neuropathy", [("neuropathy", "affirmed")]),
+    # no family history, with or without "of"
+    ("No chemo, no family hx neuropathy.", [("neuropathy", "negated")]),
+])
+def test_teaching_absent_and_no_family_history(extractor, text, expected):
+    assert [(d.concept, d.status) for d in extractor.extract_text(text).diagnoses] == expected

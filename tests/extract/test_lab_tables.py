@@ -65,3 +65,16 @@ def test_a_chained_value_listed_elsewhere_is_one_result(extractor):
     text = "Labs: Hgb 12.1 (L)   MCV 96\nA: good response (Hgb 9.2 -> 12.1).\n"
     labs = [(l.test, l.value) for l in extractor.extract_text(text).labs]
     assert labs.count(("hemoglobin", 12.1)) == 1
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the value before treatment, in an aside beside today's: an earlier (historical) result with its date
+    ("Labs 9/30: B12 203 on therapy (pre-treatment 6/2025: 88 pg/mL, L).",
+     {("b12", 203, "borderline", "affirmed", None), ("b12", 88, "deficient", "historical", "6/2025")}),
+    ("MMA 0.31 umol/L (baseline 0.89)", {("mma", 0.31, "normal", "affirmed", None), ("mma", 0.89, "elevated", "historical", None)}),
+    ("B12 450 pg/mL (was 120 in March)", {("b12", 450, "normal", "affirmed", None), ("b12", 120, "deficient", "historical", None)}),
+    # an aside that is no earlier value
+    ("B12 450 pg/mL (ref 232-1245)", {("b12", 450, "normal", "affirmed", None)}),
+])
+def test_the_value_before_treatment(extractor, text, expected):
+    assert {(l.test, l.value, l.interpretation, l.status, l.date) for l in extractor.extract_text(text).labs} == expected

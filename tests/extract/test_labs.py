@@ -204,3 +204,15 @@ def test_results_behind_diagnoses(extractor, text, expected):
 ])
 def test_antibody_results(extractor, text, expected):
     assert [(l.test, l.interpretation) for l in extractor.extract_text(text).labs] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a titer is the value as written; with no result word its flag, else its reference range, says which
+    ("Parietal cell Ab: POSITIVE 48.5 U (ref <20.0)", [("parietal_cell_ab", 48.5, "U", "positive")]),
+    ("PARIETAL CELL AB, IgG             58.3 Units (H)      ref: 0.0-20.0", [("parietal_cell_ab", 58.3, "Units", "positive")]),
+    ("Intrinsic factor Ab 1.1 AU/mL ref 0.0-1.1", [("intrinsic_factor_ab", 1.1, "AU/mL", "negative")]),
+    ("IF Ab negative", [("intrinsic_factor_ab", None, None, "negative")]),
+    ("Parietal cell Ab 48 U", []),  # no word, flag or range: no result to read
+])
+def test_antibody_titers(extractor, text, expected):
+    assert [(l.test, l.value, l.unit, l.interpretation) for l in extractor.extract_text(text).labs] == expected

@@ -185,7 +185,7 @@ _INJECTION = 'Cyanocobalamin 1000 mcg IM given L deltoid by J. Ray, MA. '
     ('Dr. Young immediately available in the office suite.', 'Young', 'in_office'),
     ('Supervising physician Dr. Ng present via telehealth video.', 'Ng', 'virtual'),
     ('Supervising physician: Dr. Ford (at the hospital, available by pager).', 'Ford', 'absent'),
-    ('Dr. Stone co-signed.', 'Stone', 'unknown'),
+    ('Cosigned by supervising physician: Dr. Stone.', 'Stone', 'unknown'),
     ('supervising provider: dr. martinez in clinic', 'Martinez', 'in_office'),
 ])
 def test_supervision_phrasings_table(extractor, text, surname, presence):
@@ -351,3 +351,34 @@ def test_rooms_and_possessives(extractor, text, expected):
 def test_supervision_from_the_authors_words_and_blank_fields(extractor, text, expected):
     sup = extractor.extract_text(text).supervision
     assert [(s.name.split()[-1] if s.name else None, s.presence) for s in sup] == expected
+
+
+# What is not the supervision of a dose: a co-signature, a call about the plan on a day with no dose, a
+# patient's level of help, a PA's or NP's own supervising physician; and a video link that dropped.
+@pytest.mark.parametrize("text, expected", [
+    ("Cyanocobalamin 1000 mcg IM given L deltoid. Tolerated.\nDarnell Pruitt, CMA   Co-signed: Carolyn Wendt, NP 08/06/2025", []),
+    ("Cyanocobalamin 1000 mcg IM given L deltoid.\nCosigned by supervising physician: Harold Bregman, DO",
+     [("Bregman", "unknown")]),
+    ("Scheduled cyanocobalamin held today, platelets 41K. Discussed with Dr. Petrov by phone, who agrees.", []),
+    ("Cyanocobalamin 1000 mcg IM given R deltoid by K. Lee, MA. Discussed with Dr. Petrov by phone, OK to give.",
+     [("Petrov", "absent")]),
+    ("Functional: mod I ADLs, supervision for community mobility, no driving until cleared.", []),
+    ("Seen by: M. Delacroix, NP   Supervising ED physician: Dr. Bernstein (available, not consulted)", []),
+    ("Supervision: Dr. Camila Reyes joined via Teams video at 09:15 from main clinic.\nVideo froze/dropped at 09:21; "
+     "reconnect failed x2; Dr. Reyes remained on the phone (audio only) for the rest of the visit.\n"
+     "Cyanocobalamin 1000 mcg SC given at 09:24 by T. Ames, RN.", [("Reyes", "absent")]),
+    # an absence said with "no other provider", and a supervisor away from the office
+    ("Dr. Fitch (PCP) not in office today - available by phone. No other provider on site this AM. Called Dr. Fitch @0840, "
+     "OK'd proceeding.\nCyanocobalamin 1000 mcg IM L deltoid given by J. Moss, LPN.", [("Fitch", "absent")]),
+    ("Administered cyanocobalamin 1,000 mcg (1 mL) IM R deltoid 11:36 AM.\nNote: Dr. Lindqvist is out of the office "
+     "today (CME).", [("Lindqvist", "absent")]),
+])
+def test_what_is_not_supervision_of_a_dose(extractor, text, expected):
+    sup = extractor.extract_text(text).supervision
+    assert [(s.name.split()[-1] if s.name else None, s.presence) for s in sup] == expected
+
+
+def test_degrees_after_a_name_are_not_the_name(extractor):
+    text = ("We gave her cyanocobalamin 1000 micrograms IM in clinic today (given by our nurse, Abigail Torres RN, with me "
+            "in clinic).\n\nYours sincerely,\n\nDr Graham Sutherland MBChB FRCPath\nConsultant Haematologist")
+    assert [(s.name, s.presence) for s in extractor.extract_text(text).supervision] == [("Graham Sutherland", "in_office")]

@@ -146,6 +146,9 @@ def _list_item_end(text: str, pos: int, end: int, in_list_section: bool) -> int:
 # A template record: "Label: value" or "Label | value" lines, one field each.
 _FIELD_LINE = re.compile(r"[ \t]*(?:[-•*▪·][ \t]*)?[A-Za-z][\w /&().#'-]{0,40}?(?:[ \t]*:|[ \t]+\|)[ \t]*\S")
 _RECORD_LIMIT = 700
+_WAS = re.compile(r"\b(?:was|then|previously|initially|originally|at\s+(?:dx|diagnosis))\b", re.I)
+_LEVEL_NAMED = re.compile(r"[ \t]*[(,:;-]?[ \t]*(?:(?:last|latest|recent|serum|b-?12)[ \t]+)*(?:level|lvl)\b", re.I)
+_RESULT_ON_NEXT_LINE = re.compile(r"[ \t]*(?:,[ \t]*)?(?:serum|plasma|level|total|blood|\([^()\n]{0,20}\))?[ \t]*\n[ \t]*(?:result|value)[ \t]*[:=]", re.I)
 
 
 def _record_end(text: str, pos: int) -> int:
@@ -287,8 +290,11 @@ class EvidenceBuilder:
                 if t.value in ("b12_deficiency", "b12_deficiency_anemia"):
                     # "B12 deficiency (last level 168 pg/mL, 3/2025)": the result behind the diagnosis
                     reading = read_numeric("b12", text, t.end, min(sent[1], t.end + 50))
-                    if reading is not None and reading.unit is not None:
-                        ev.labs.append(_lab("b12", reading, assertion(t, True), text, t.start, find_date(text, *sent)))
+                    if reading is not None and (reading.unit is not None or _LEVEL_NAMED.match(text, t.end)):
+                        # ("B12 deficiency (level 162 in 3/2025)": the level named, a unit not needed; "(level was
+                        # 164 in 2022)": the one it was found with)
+                        status = "historical" if _WAS.search(text, t.end, reading.end) else assertion(t, True)
+                        ev.labs.append(_lab("b12", reading, status, text, t.start, find_date(text, *sent)))
                 continue
             if t.kind in ("LAB", "B12"):
                 test = "b12" if t.kind == "B12" else t.value
@@ -300,6 +306,11 @@ class EvidenceBuilder:
                 nl = text.find("\n", t.end, limit)
                 if nl != -1 and "|" not in text[sent[0]:sent[1]]:
                     limit = max(nl, t.end)
+                below = _RESULT_ON_NEXT_LINE.match(text, t.end)
+                if below:
+                    # "VITAMIN B12, SERUM\n  Result: 155 pg/mL   Flag: L": an interface report's result line
+                    line_end = text.find("\n", below.end())
+                    limit = len(text) if line_end == -1 else line_end
                 reading = (read_qualitative(text, t.start, t.end, limit) if test in _QUALITATIVE_TESTS
                            else read_numeric(test, text, t.end, limit))
                 status = assertion(t, True) if reading is not None else None  # a result is never "negated"

@@ -16,21 +16,22 @@ from notes_audit.evidence.vocab import STD_UNIT
 _GAP_WORD = (
     r"(?:levels?|lvl|values?|results?|was|were|is|are|of|at|came\s+back(?:\s+at)?|(?:before|after|prior\s+to|when|at\s+the\s+time\s+of)\s+(?:[a-z']+\s+){0,4}?(?=(?:was|were)\b)|returned(?:\s+at)?|"
     r"measured(?:\s+at)?|serum|s[ée]rique|total|plasma|now|today|recently|only|still|just|drawn|checked|acid|"
-    r"previously|prior|initially|originally|then|which|and|last\s+(?:week|month|year)|"
+    r"previously|prior|initially|originally|then|which|and|there|last\s+(?:week|month|year)|fingerstick|poc|point[\s-]of[\s-]care|"
+    r"on\s+(?:tx|treatment|therapy|replacement|injections?|shots?)|"
     r"resulted|reported|shows?|showed|demonstrated|revealed|back|came|returned|noted|found|"
     r"(?P<qual>borderline|elevated|normal|low|high|(?:slightly|mildly|markedly|very)\s+(?:low|high|elevated))|"
     r"(?:in\s+)?(?:19|20)\d\d(?![\d.,]|\s*(?:pg|ng|pmol|nmol|[uµμ]mol|mcmol|g/dl|fl)\b)|"  # "B12 found low 2023 (165)": a year, not the value
-    r"\(?\s*(?:last|latest|most\s+recent|recent)\b|"
+    r"\(?\s*(?:last|latest|most\s+recent|recent)\b|\((?=\s*(?:serum\s+|b-?12\s+)?(?:levels?|lvl)\b)|"
     r"(?:says|said|reads|read|(?:had\s+|has\s+)?(?:fallen|fell|dropped|risen|rose|gone\s+(?:up|down)|come\s+up|increased|decreased|improved)(?:\s+(?:from|to))?)|"
     r"(?:(?:on|from|dated)\s+)?\d{1,2}/(?:19|20)\d\d\b|(?:(?:on|from|dated)\s+)?\d{1,2}/\d{1,2}(?:/\d{2,4})?|(?:(?:on|from|dated)\s+)?\d{4}-\d{2}-\d{2}|\([^()\n]{0,25}\)|[a-z]{3}\s+\d{4})"
 )
 _VALUE = re.compile(
-    r"(?P<gap>(?:[\s:=\-–—|.,…]*" + _GAP_WORD + r")*[\s:=\-–—|.,…]*"
+    r"(?P<gap>(?:[\s:=\-–—|.,…]*" + _GAP_WORD + r")*[\s:=\-–—|.,…_]*"  # "B12 _172_ pg/mL": a form's blank filled in
     # "low B12 (162 pg/mL, 1/2025)": an opening bracket only before a number with a lab unit
-    r"(?:\(\s*(?=\d[\d.,]*\s*(?:pg|ng|pmol|nmol|[uµμ]mol|mcmol|g/dl|fl)))?)"
+    r"(?:\(\s*(?=\d[\d.,]*\s*(?:pg|ng|pmol|nmol|[uµμ]mol|mcmol|g/dl|fl|\)|,|;|in\s|on\s|from\s)))?)"  # or "(312 in Jan)"
     r"(?P<cmp><=|>=|≤|≥|<|>|less\s+than|greater\s+than|under|above|below)?\s*"
     r"(?<![\d/])(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)"  # not the tail of a date ("4/2025")
-    r"(?:\s*(?P<unit>pg/ml|ng/l|pmol/l|nmol/l|[uµμ]mol/l|mcmol/l|micromol/l|ng/ml|[uµμ]g/l|mcg/l|g/dl|g/l|fl|femtoliters?)\b)?",
+    r"(?:_?\s*(?P<unit>pg/ml|ng/l|pmol/l|nmol/l|[uµμ]mol/l|mcmol/l|micromol/l|ng/ml|[uµμ]g/l|mcg/l|g/dl|g/l|fl|femtoliters?)\b)?",
     re.I,
 )
 # Numbers that are doses, counts or durations, not results.

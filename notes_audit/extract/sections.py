@@ -105,9 +105,9 @@ class SectionFinder:
                 # or at the next labelled field
                 nxt = _BLANK_OR_FIELD.search(text, body, end)
                 end = nxt.start() if nxt else end
-            elif cat == "medications":
+            elif cat in ("medications", "past_medical_history"):
                 # "Current meds:\n - apixaban ...\n - cyanocobalamin ...\n\nPt started apixaban 3 wk ago ...": a
-                # list of items ends at a blank line followed by running text
+                # list of items ends at a blank line followed by running text (a problem list too)
                 end = _list_end(text, body, end)
             out.append(Section(cat, s, body, end))
         return out

@@ -215,6 +215,7 @@ def _clauses(text: str, lo: int, hi: int, people: list) -> list[tuple[int, int, 
 # The note's author supervising in person: "with me in the office", "I was present in the clinic".
 _FIRST_PERSON = re.compile(r"\b(?:with\s+(?:me|myself)\s+(?:physically\s+)?(?:present\s+)?(?:in\s+(?:the\s+)?(?:office|clinic|suite|building)|present)|"
                            r"i\s+was\s+(?:physically\s+)?(?:present|here|in\s+(?:the\s+|our\s+)?(?:office|clinic|suite|building)|on[\s-]?site)|"
+                           r"i(?:\s+am|'m)\s+(?:physically\s+)?(?:present|in\s+(?:the\s+|our\s+)?(?:office|clinic|suite|building)|on[\s-]?site)|"
                            r"under\s+my\s+(?:direct\s+)?supervision|i\s+(?:directly\s+)?(?:supervised|observed|watched|monitored))\b")
 _AUTHOR = re.compile(r"\b(?:this\s+is\s+)?(?P<who>dr\.?\s+[a-z][\w'’-]+)\s+dictating|"
                      r"(?:signed|electronically\s+signed|dictated)\s*(?:by)?\s*:?\s*(?P<who2>[^\n]{3,60})", I)
@@ -228,8 +229,21 @@ def in_first_person(s: Supervision) -> bool:
     return bool(_FIRST_PERSON.search(s.text.lower()))
 
 
+# "Video visit - pt at home, I'm in clinic": where the author sits for a video visit, not a supervisor
+_THE_AUTHORS_LOCATION = re.compile(r"\bi(?:\s+am|'m)\b")
+_REMOTE_VISIT = re.compile(r"\bat\s+home\b|\bvideo\b|telehealth|telemedicine|\bvirtual\b|doxy|zoom", I)
+
+
+def _first_person_supervision(text: str, lowered: str) -> re.Match[str] | None:
+    for m in _FIRST_PERSON.finditer(lowered):
+        line = text[text.rfind("\n", 0, m.start()) + 1:max(m.end(), text.find("\n", m.end()))]
+        if not (_THE_AUTHORS_LOCATION.match(lowered, m.start()) and _REMOTE_VISIT.search(line)):
+            return m
+    return None
+
+
 def author_supervision(text: str, lowered: str) -> Supervision | None:
-    m = _FIRST_PERSON.search(lowered)
+    m = _first_person_supervision(text, lowered)
     if m is None:
         return None
     name = cred = None

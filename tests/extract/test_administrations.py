@@ -933,3 +933,52 @@ def test_a_correction_after_the_dose_field(extractor):
             "Route: IM  Site: L deltoid\nAdministered by: Brianna Keys, RN  12:47")
     (a,) = extractor.extract_text(text).administrations
     assert (a.status, a.dose_value, a.dose_unit) == ("given", 1, "mg")
+
+
+@pytest.mark.parametrize("text, expected", [
+    # another drug named in a field of this dose's record explains it; it is no other medication's line
+    ("Medication: Cyanocobalamin 1,000 mcg\nRoute: SUBCUTANEOUS (deep SC) - IM avoided, pt on apixaban for AFib\n"
+     "Site: L posterior arm\nGiven by: Marisol Ybarra, MA\n", {("cyanocobalamin", "given", "SC")}),
+    # a listed injectable regimen, then an injection reported given with no drug named: the regimen's dose
+    ("Current Medications:\n   levothyroxine 75 mcg tab daily\n   cyanocobalamin 1000 mcg/mL injection - inject 1 mL IM every "
+     "4 weeks (in office)\n\nProcedures/Immunizations:\n   Injection given: R deltoid. Lot CY4471. Pt tolerated.\n",
+     {("cyanocobalamin", "historical", "IM"), ("cyanocobalamin", "given", "IM")}),
+    # ... but not another medication given ("Ondansetron 4 mg ODT given for nausea")
+    ("Meds:\n- cyanocobalamin 1000 mcg/mL injection - 1 mL IM monthly (given at GI office)\n\nCourse: Epley maneuver done. "
+     "Ondansetron 4 mg ODT given for nausea.", {("cyanocobalamin", "historical", "IM")}),
+    # "Mom held pt's hand" holds no dose
+    ("Cyanocobalamin 1000 mcg/mL - 0.5 mL IM R vastus lateralis @ 1540.\nGiven by: Maribel Osei RN. Mom held pt's hand; "
+     "settled quickly.", {("cyanocobalamin", "given", "IM")}),
+    # a problem list ends at a blank line followed by running text
+    ("Problem list (reviewed):\n  - Diabetes mellitus tipo 2 (E11.9)\n  - Vitamin B12 deficiency - E53.8\n\n"
+     "Last B12: 04/2025 -> 224 pg/mL (after 3 mo of shots; was 158 at dx 1/2025)\n\n"
+     "Administered: Cyanocobalamin inj 1,000 mcg IM L deltoid -- by Yesenia Morales, MA (CCMA) @ 2:15 pm. Lot 24C551.",
+     {("cyanocobalamin", "given", "IM")}),
+])
+def test_records_lists_and_other_medications(extractor, text, expected):
+    assert {(a.drug, a.status, a.route) for a in extractor.extract_text(text).administrations} == expected
+
+
+@pytest.mark.parametrize("text, supplied", [
+    ("He comes in for his monthly vitamin B12 injection. He brought a log showing readings 148 to 156. "
+     "I gave him his cyanocobalamin 1000 micrograms intramuscularly today.", False),
+    ("Pt brought her own vial of cyanocobalamin. Given 1 mL IM L deltoid.", True),
+    ("Patient brought in 2 vials from CVS; cyanocobalamin 1000 mcg IM given R deltoid.", True),
+])
+def test_what_the_patient_brought(extractor, text, supplied):
+    (given,) = [a for a in extractor.extract_text(text).administrations if a.status == "given"]
+    assert given.patient_supplied is supplied
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a bare "B12" planned or held, in a note that names one drug, is that drug's dose
+    ("Cyanocobalamin 1000 mcg IM given L deltoid by K. Lee, MA.\nNext B12 inj in 4 weeks.",
+     {("cyanocobalamin", "given"), ("cyanocobalamin", "planned")}),
+    ("Meds: cyanocobalamin 1000 mcg/mL inj monthly.\nB12 inj held today - B12 >2000.",
+     {("cyanocobalamin", "historical"), ("cyanocobalamin", "held")}),
+    # ... not an earlier dose or a refusal, where authors keep the bare name
+    ("Cyanocobalamin 1000 mcg IM given L deltoid. Pt had a B12 shot at urgent care last month.",
+     {("cyanocobalamin", "given"), ("b12_unspecified", "historical")}),
+])
+def test_a_bare_b12_planned_or_held_is_the_named_drug(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected

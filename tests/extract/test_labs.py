@@ -216,3 +216,36 @@ def test_antibody_results(extractor, text, expected):
 ])
 def test_antibody_titers(extractor, text, expected):
     assert [(l.test, l.value, l.unit, l.interpretation) for l in extractor.extract_text(text).labs] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # an interface report: the result on the line under the test's name
+    ("VITAMIN B12, SERUM\n  Result: 155 pg/mL    Flag: L    Reference: 232-1245 pg/mL\n  Collected: 02/18/2025 08:12\n",
+     [("b12", 155, "deficient")]),
+    ("Seen at urgent care 6/10 for fatigue; B12 there 151 pg/mL (L).", [("b12", 151, "deficient")]),
+    # a form's blank filled in
+    ("Most recent labs:  B12 _172_ pg/mL   Date _3/28/25_", [("b12", 172, "deficient")]),
+])
+def test_results_under_the_name_and_from_elsewhere(extractor, text, expected):
+    assert [(l.test, l.value, l.interpretation) for l in extractor.extract_text(text).labs] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the level behind a diagnosis, named as a level (no unit needed); "was" makes it the earlier one
+    ("44 y/o F with B12 deficiency (level 162 in 3/2025) and celiac disease", [("b12", 162, "deficient", "affirmed")]),
+    ("for B12 deficiency (level was 164 in 2022)", [("b12", 164, "deficient", "historical")]),
+    ("B12 deficiency (on injections since 2019)", []),
+])
+def test_the_level_behind_a_diagnosis(extractor, text, expected):
+    assert [(l.test, l.value, l.interpretation, l.status) for l in extractor.extract_text(text).labs] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Called pt re labs: B12 148 L, fol 5.2, MCV 104 H", [("b12", 148), ("folate", 5.2), ("mcv", 104)]),
+    ("dx fatigue, low-nl B12 (312 in Jan). energy better", [("b12", 312)]),
+    ("Data: CBC 3/26: Hgb 14.1. B12 on tx >2000.", [("hemoglobin", 14.1), ("b12", 2000)]),
+    ("B12 1000mcg IM given, L arm. Hgb fingerstick 13.2.", [("hemoglobin", 13.2)]),
+    ("B12 (1000 mcg) IM given", []),  # a dose in brackets is no result
+])
+def test_terse_results(extractor, text, expected):
+    assert [(l.test, l.value) for l in extractor.extract_text(text).labs] == expected

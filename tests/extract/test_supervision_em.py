@@ -382,3 +382,16 @@ def test_degrees_after_a_name_are_not_the_name(extractor):
     text = ("We gave her cyanocobalamin 1000 micrograms IM in clinic today (given by our nurse, Abigail Torres RN, with me "
             "in clinic).\n\nYours sincerely,\n\nDr Graham Sutherland MBChB FRCPath\nConsultant Haematologist")
     assert [(s.name, s.presence) for s in extractor.extract_text(text).supervision] == [("Graham Sutherland", "in_office")]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the author's present tense beside the staff who gave it
+    ("2. B12 deficiency - Cyanocobalamin 1000 mcg IM now.\n   -> L deltoid 10:48, Brittany Cole, CMA; I am in clinic.\n\n"
+     "Paul Lindqvist, MD", [("Lindqvist", "in_office")]),
+    # where the author sits for a video visit is not supervision
+    ("Video visit (Doxy.me) 1/07/25 - pt at home, I'm in clinic. Consent verbal.\nB12 deficiency: continue "
+     "cyanocobalamin monthly at nurse visits.\nAmy Ko, MD", []),
+])
+def test_the_authors_present_tense(extractor, text, expected):
+    sup = extractor.extract_text(text).supervision
+    assert [(s.name.split()[-1] if s.name else None, s.presence) for s in sup] == expected

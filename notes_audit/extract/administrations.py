@@ -31,7 +31,7 @@ def _lowered(pattern: str) -> re.Pattern[str]:
 
 # Doses and who gave it are read from the lower-cased text.
 _DOSE_VOLUME = _lowered(
-    r"(?P<vol>\d+(?:\.\d+)?)\s*(?:ml|cc)\s*[(\[]?\s*(?:of\s+)?(?:the\s+)?(?:[a-z\- ]{0,30}?)\s*"
+    r"(?P<vol>\d+(?:\.\d+)?)\s*(?:ml|cc)\s*[(\[]?\s*(?:of\s+)?(?:the\s+)?(?:[a-z\- ]{0,30}?)\s*[(\[]?\s*"  # "0.5 mL cyanocobalamin (1000 mcg/mL)"
     r"(?P<conc>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<unit>mcg|µg|μg|ug|mg)\s*/\s*(?:1\s*)?ml")
 _CONC_THEN_VOLUME = _lowered(
     r"(?P<conc>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<unit>mcg|µg|μg|ug|mg)\s*/\s*(?:1\s*)?ml"
@@ -98,7 +98,8 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                               r"(?:stop|stopped|discontinue[ds]?|d/c|dc'?d)\s+(?:(?:the|her|his|otc|oral|sl|sublingual|im|nasal|po|daily|monthly|weekly|vitamin|vit\.?)\s+){0,3}(?=\S*(?:cobal|b-?12))|"
                               # "(changed from cyanocobalamin 12/2025)": the drug given before
                               r"(?:changed|switched|converted|transitioned|moved)\s+(?:over\s+)?from\s+(?:(?:the|her|his|im|oral|sl|nasal|monthly)\s+){0,2}(?=\S*(?:cobal|b-?12))|"
-                              r"last\s+(?:[\w-]+\s+){0,2}?(?:injections?|inj|\w*cobalamin|doses?|shots?|b-?12(?!\s*(?:levels?|labs?|values?|results?|\d))|given|received|administered|admin(?:istration)?)\b|"
+                              # (not "Last IM dose today: cyanocobalamin ... given": the final dose, given now)
+                              r"last\s+(?:[\w-]+\s+){0,2}?(?:injections?|inj|\w*cobalamin|doses?|shots?|b-?12(?!\s*(?:levels?|labs?|values?|results?|\d))|given|received|administered|admin(?:istration)?)\b(?![\s:]+(?:today|now|this\s+(?:visit|morning|am)))|"
                               r"previously\b|(?:last|previous|prior)\s+(?:visit|encounter|nurse\s+visit)\s*:|"
                               r"(?:has|have|'ve|had|ive)\s+been\s+(?:receiving|getting|on|taking|doing)|"
                               # "She was treated with cyanocobalamin ...", "Hospital gave first 3 doses", "given inpatient"
@@ -120,10 +121,10 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                               r"\d{1,2}/(?:19|20)?\d\d\s*(?:-|–|to)\s*\d{1,2}/(?:19|20)?\d\d\b|"
                               r"(?:she|he|pt|patient|they)\s+(?:also\s+)?(?:started|began)\b|"
                               r"(?:started|began)\s+(?:on\s+)?[^.;\n]{0,40}?\b(?:(?:on\s+)?(?:\d{1,2}/\d{1,2}/(?:19|20)?\d\d|(?:19|20)\d\d-\d\d-\d\d)|on\s+\d{1,2}/\d{1,2}|(?<=started\s)(?:in\s+)?(?:19|20)\d\d)\b|"
-                              r"(?:was|were|been)\s+started\b|yesterday\b|last\s+(?:week|month)\b|self[-\s]?(?:administers?|injects?)\b|"
+                              r"(?:was|were|been)\s+started\b|yesterday\b|last\s+(?:week|month)\b|(?<!to\s)(?<!will\s)(?<!can\s)self[-\s]?(?:administers?|injects?)\b|"
                               # "gave myself my B12 twice today": a dose at home, not one given at this visit
                               r"gave\s+(?:myself|himself|herself|themselves)\b(?![^.;\n]{0,100}?\b(?:in\s+(?:the\s+)?(?:clinic|office)|under\s+(?:my|our|direct|the\s+nurse)|here\b|in\s+front\s+of))|"
-                              r"(?<!fridge\s)(?<!refrigerator\s)(?<!stored\s)(?<!kept\s)(?<!storage\s)at\s+home\b|in\s+(?:19|20)\d\d\b|"
+                              r"(?<!fridge\s)(?<!refrigerator\s)(?<!stored\s)(?<!kept\s)(?<!storage\s)(?<!self-inject\s)(?<!self\sinject\s)at\s+home\b|in\s+(?:19|20)\d\d\b|"
                               r"(?<!weeks\s)(?<!week\s)(?<!wks\s)(?<!monthly\s)(?<!weekly\s)(?<!daily\s)(?<!days\s)x\s*\d+\s*(?:yrs?|years?|months?|mos)\b|"
                               r"for\s+(?:the\s+(?:past|last)\s+)?\d+\s+(?:years?|yrs)\b"
                               r")", I)),
@@ -153,7 +154,9 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                          r"self[-\s]?(?:administered|injected)\b(?=[^.;\n]{0,100}?\b(?:in\s+(?:the\s+)?(?:clinic|office|exam\s+room)|"
                          r"under\s+(?:my|our|the\s+nurse'?s?|rn|direct|nursing)\s+(?:direct\s+)?(?:observation|supervision)|here\b|today\b|in\s+front\s+of))|"
                          r"admin(?:istered)?\s+(?:today|in\s+clinic)|(?<!be\s)given\s+today|was\s+injected|pt\s+received|patient\s+received|"
-                         r"drew\s+up\b|(?:i|we)\s+did\s+(?:it|the\s+(?:injection|shot|inj))\b|(?:i|we)\s+give\s+(?:\d|the\s+(?:injection|shot|dose)|it\b)|drawn\s+(?:up|from)\b|initial(?:s|ed)\b|infused\b|pushed\b|ivp\s+given\b|(?-i:\d{1,2}:\d{2}\s+(?!AM\b|PM\b)[A-Z]{2,3}\b(?!\s+(?i:clinic|visit|appt|appointment|schedule)))|(?:given|admin(?:istered)?)\s+(?:at\s+)?\d{1,2}:\d{2})|"
+                         r"drew\s+up\b|(?:i|we)\s+did\s+(?:it|the\s+(?:injection|shot|inj))\b|(?:i|we)\s+give\s+(?:\d|the\s+(?:injection|shot|dose)|it\b)|drawn\s+(?:up|from)\b|initial(?:s|ed)\b|infused\b|pushed\b|ivp\s+given\b|(?-i:\d{1,2}:\d{2}\s+(?!AM\b|PM\b)[A-Z]{2,3}\b(?!\s+(?i:clinic|visit|appt|appointment|schedule)))|(?:given|admin(?:istered)?)\s+(?:at\s+)?\d{1,2}:\d{2}|"
+                         # a flowsheet row ending in the time given and the initials ("IM   RVG   1010   DM")
+                         r"(?-i:(?<![\d.,/])(?:[01]\d|2[0-3])[0-5]\d[ \t]+[A-Z]{2,3}[ \t]*(?=\n|$)))|"
                          r"☒|\[\s*[xX✓✔]\s*\]\s*(?:given|administered|yes)", I)),
     # "Done", "completed", "performed" report an administration, except in a clause about something to
     # come ("once the loading phase is done") or beside an order sent ("Done - I sent Nascobal to your CVS").
@@ -179,6 +182,7 @@ _GIVEN_TODAY = (r"\b(?:given|administered|injected)\s+today|"
 _GIVEN_TODAY_IN_LIST = re.compile(_GIVEN_TODAY, I)
 # "dose #6 of 7 given at 0900 by day nurse per eMAR; first 3 doses given in hospital": the time it went in
 _STRONG_GIVEN_TODAY = re.compile(_GIVEN_TODAY + r"|\b(?:given|administered|injected)\s+in\s+(?:the\s+)?(?:clinic|office)|"
+                                 r"\b(?:given|administered|injected)\s+by\s+(?:me|myself|this\s+(?:writer|nurse|rn|provider))\b|"
                                  r"\b(?:given|administered|injected)\s+(?:at|@)\s*(?:[01]?\d|2[0-3]):?[0-5]\d\b(?!\s*(?:mcg|mg|ml|units?)\b)", I)
 # "here for her B12 shot", "in for scheduled monthly B-12 inj": the visit's purpose, the same event as
 # what the note says happened today — not an event of its own.
@@ -341,8 +345,11 @@ def _dose(lowered: str, lo: int, hi: int, anchor: int, not_before: int | None = 
         for m in rx.finditer(seg):
             if _another_drugs(lowered, lo + m.start(), anchor):
                 continue  # "Testosterone cypionate 200 mg/mL: 0.5 mL" is not the B12 dose
-            if _VIAL_SIZE.match(lowered, lo + m.end()):
-                continue  # "1000 mcg/mL (10 mL MDV)": the vial's size, not the dose drawn
+            if _VIAL_SIZE.match(lowered, lo + m.end()) or (
+                    rx is _CONC_THEN_VOLUME and float(m.group("vol")) > 2 and _VIAL_WORD.search(seg, m.end("unit"), m.start("vol"))):
+                # "1000 mcg/mL (10 mL MDV)", "1000mcg/mL MDV 30 mL": the vial's size, not the dose drawn (but "1000
+                # mcg/mL vial - 0.5 mL drawn up" is the dose)
+                continue
             conc = float(m.group("conc").replace(",", ""))
             unit = m.group("unit").lower()
             mcg = conc * float(m.group("vol")) * (1000 if unit == "mg" else 1)
@@ -556,6 +563,7 @@ _CHARTED = re.compile(r"\b(?:given|administered|injection\s+given|status|action)
                       r"(?:yes\b|y\b|x\b|✓|✔|given\b|administered\b|completed\b|done\b)", I)
 _DRUG_WORD = re.compile(r"cobal|b-?12|\bshot|\binjection|\binj\b|nascobal", I)
 _VIAL_SIZE = _lowered(r"\s*(?:multi-?dose\s+|single-?dose\s+)?(?:mdv|sdv|vials?|bottles?|multi-?dose|single-?dose)\b")
+_VIAL_WORD = re.compile(r"\b(?:mdv|sdv|vials?|multi-?dose|single-?dose)\b")
 _PER_ML = re.compile(r"\s*/\s*(?:1\s*)?ml\b", I)
 _EXPLICIT_ORDER = re.compile(r"\border(?:ed|s)?\b|\bprescri\w+|\brx\b|\be-?prescribed", I)
 DRUG_NAME = re.compile(r"cobal|b-?12|nascobal", I)  # a sentence about another B12 mention: its own attributes
@@ -608,9 +616,16 @@ _FIELD_OF_THE_DOSE = re.compile(r"[ \t]*(?:[-•*][ \t]*)?(?:route|site|dose|amo
                                 r"location|time|given\s+by|administered\s+by|admin(?:istered)?\s+by|performed\s+by|comments?)\s*[:|]", I)
 
 
+_TAKES_BEFORE = re.compile(r"\b(?:pt|patient|she|he|they)\s+(?:is\s+)?(?:on|takes|taking)\s+(?:chronic\s+|long-term\s+)?$|"
+                           r"\b(?:d/t|due\s+to|because\s+of)\s+(?:(?:chronic|long-term|her|his)\s+)?$")
+
+
 def _another_drugs_line(text: str, lowered: str, lo: int, hi: int) -> bool:
-    """Does text[lo:hi] speak of another medication (a sentence of its own, not a field of this dose)?"""
-    return bool(_OTHER_DRUG_BETWEEN.search(lowered, lo, hi)) and not _FIELD_OF_THE_DOSE.match(text, lo)
+    """Does text[lo:hi] speak of another medication (a sentence of its own, not a field of this dose, nor
+    a reason given for how this dose was given: "Given subcutaneously ... -- pt on warfarin")?"""
+    return (not _FIELD_OF_THE_DOSE.match(text, lo)
+            and any(not _TAKES_BEFORE.search(lowered, max(lo, d.start() - 25), d.start())
+                    for d in _OTHER_DRUG_BETWEEN.finditer(lowered, lo, hi)))
 
 
 def _own_block_end(text: str, lowered: str, lo: int, hi: int, drug_word: re.Pattern[str] = _DRUG_WORD) -> int:
@@ -641,19 +656,29 @@ def _names_b12_drug(text: str, lo: int, hi: int, drug_word: re.Pattern[str] = DR
     return any(not not_the_drug.match(text, w.end()) for w in drug_word.finditer(text, lo, hi))
 
 
+_RECORD_FIELD = re.compile(r"[ \t]*[A-Za-z][\w /&()#.-]{0,30}:[ \t]*\S")
+
+
 def _given_follows(text: str, lo: int, hi: int, lowered: str, max_sentences: int = 2) -> bool:
     """Does one of the next sentences report this administration ("Given 1.5 mL IM L deltoid.")?
     It must say given and how (route, site or amount); a sentence naming a drug again is that
     mention's own event, and ends the search."""
-    for seen, (pos, end) in enumerate(sentence_spans(text, lo, hi), start=1):
-        if seen > max_sentences or _names_b12_drug(text, pos, end) or _another_drugs_line(text, lowered, pos, end):
+    seen = 0
+    for k, (pos, end) in enumerate(sentence_spans(text, lo, hi)):
+        if k >= 8 or _names_b12_drug(text, pos, end) or _another_drugs_line(text, lowered, pos, end):
             return False  # another B12 mention's event, or another medication's ("Vaccines: Tdap given IM")
         cues = cues_in(text, pos, end, lowered)
+        # the record's own fields, one per line ("Indication: ...", "Scheduled: 03/20/2025 14:30"), are not counted
+        field = not cues and (pos == 0 or text[pos - 1] == "\n") and _RECORD_FIELD.match(text, pos)
+        if not field:
+            seen += 1
+            if seen > max_sentences:
+                return False
         if cues & {"declined", "held"}:
             return False
         if _CHARTED.search(text, pos, end):
             return True
-        if (_ADMIN_VERB.search(text, pos, end) and "given" in cues and says_how(text, pos, end, lowered)
+        if not field and (_ADMIN_VERB.search(text, pos, end) and "given" in cues and says_how(text, pos, end, lowered)
                 and not _FUTURE_OR_PAST.search(text, pos, end)):
             return True
     return False
@@ -678,6 +703,7 @@ _LATER = re.compile(r"\b(?:next|in\s+\d|on\s+\d|tomorrow|later|after|until|(?:mo
 def _clause_end(text: str, pos: int, end: int) -> int:
     return min((i for i in (text.find(c, pos, end) for c in ".;\n") if i != -1), default=end)
 
+_STAFF_MARK = re.compile(r"\((?:MA|CMA|RMA|CCMA|RN|LPN|LVN)\)|\b(?:by|per)\s+(?:the\s+)?(?:MA|CMA|RMA|CCMA|RN|LPN|LVN|nurse|medical\s+assistant)\b")
 _TODAY_NOT_AFTER = re.compile(r"(?<!after\s)\btoday\b", I)  # "monthly after today" is not today's event
 _BY_SOMEONE = re.compile(r"\bby\s+\w", I)
 _TO_BE_GIVEN = re.compile(r"\b(?:to|will|shall|should)\s+be\s+(?:given|administered|injected)\b", I)
@@ -767,6 +793,8 @@ _SOMETHING_ELSE_REFUSED = re.compile(
     r"vaccin\w*|immuni[sz]\w*|flu|influenza|covid|shingrix|tdap|pneumo\w*|hep\w*|switch\w*|chang\w*|oral|pills?|tablets?|"
     r"nasal|sublingual|teaching|education|counsel\w*|trial|exam|pap|biopsy)\b|"
     r"\b(?:teach\w*|taught|self[\s-]inject\w*)\b[^.;\n]{0,60}\bdefer\w*|"
+    # "Pt brought her own vial - our stock is on backorder": why her own vial, not a dose held
+    r"\b(?:our|clinic|office|the\s+clinic'?s?)\s+(?:own\s+)?(?:stock|supply)\s+(?:is|was)\s+(?:on\s+)?(?:back-?order\w*|out)\b|"
     # "Advised to see Dr Pillay today - pt declined": the advice refused
     r"\b(?:advised|recommended|suggested|offered|encouraged)\s+(?:\w+\s+)?to\s+(?:see|go|visit|make|book|schedule|return|call|seek|"
     r"consult|attend|get\s+(?:seen|checked)|be\s+seen|follow)\b[^.;\n]{0,80}?\b(?:declin\w*|refus\w*)", I)
@@ -811,12 +839,32 @@ def _cues_outside_asides(text: str, lo: int, mid: int, hi: int, drug: str) -> se
     return cues_in(seg, 0, len(seg), lower_same_length(seg))
 
 
+_PREPARED = re.compile(r"\b(?:drew|drawn)\s+(?:up|from)\b", I)
+
+
+def _given_beyond_preparing(text: str, lo: int, hi: int, lowered: str) -> bool:
+    """Is text[lo:hi] a report of giving, with its drawing up set aside?"""
+    seg = _PREPARED.sub(lambda p: " " * len(p.group()), text[lo:hi])
+    return "given" in cues_in(seg, 0, len(seg), lower_same_length(seg))
+
+
+# The note's first line naming its visit ("B12 INJECTION VISIT", "Nurse visit -- B12 injection"): `lead` is where
+# the drug word sits
+_TITLE = re.compile(r"[ \t]*(?:(?:nurse|injection)\s+visit\s*[-–—:]+\s*)?(?P<lead>)(?:(?:vitamin|vit\.?)\s*)?(?P<title>(?=b-?12\s+(?:injection|inj|shot)\s+"
+                    r"(?:visit|note|record|encounter)\b))?", I)
+_STAMPED_TIME = re.compile(r"(?:/\d{2,4})?[ \t]+(?:[01]?\d|2[0-3]):?[0-5]\d\b(?![ \t]*(?:mcg|mg|ml|units?)\b)", I)
+
+
 def _status(text: str, m: Mention, lowered: str) -> str | None:
     """Status from the mention's own sentence first; then the rest of its block; then its section.
     None when the mention is not an event (a condition, an option, a charge line, someone else's)."""
     s0, s1 = m.sentence
-    if _SOMEONE_ELSE.search(text[max(s0, m.start - 60):m.start]) or m.section == "allergies":
-        return None  # someone else's shots; an allergy to the drug
+    if (_SOMEONE_ELSE.search(text[max(s0, m.start - 60):m.start]) or m.section == "allergies"
+            or _ALLERGY_BEFORE.search(text[max(s0, m.start - 40):m.start]) or _ALLERGY_AFTER.match(text[m.end:min(s1, m.end + 40)])):
+        return None  # someone else's shots; an allergy to the drug ("Add cyanocobalamin to allergy list ... - done")
+    title = _TITLE.match(text)
+    if m.start == title.end("lead") and title.group("title") is not None:
+        return "visit_reason"  # "B12 INJECTION VISIT   Sept 9 2025": the visit's title, the event the note goes on to tell
     cues = cues_in(text, max(s0, m.start - 120), min(s1, m.end + 160), lowered)
     if m.attrs.get("documented_here") and cues and "(" in text[m.end:min(s1, m.end + 160)]:
         # "Cyanocobalamin 1000 mcg/1 mL SC, R lower abdomen (rotated from L last month)": a past or a plan
@@ -832,6 +880,13 @@ def _status(text: str, m: Mention, lowered: str) -> str | None:
     if (_TIMED_ROW.match(text, line) and not in_history_section and not cues & {"historical", "planned"}
             and _dose(lowered, line, m.attrs["block_end"], m.end)):
         return "given"  # "1135  vitamin B12 1000 mcg IM L deltoid": a medication-administration row timed today
+    if "given" in cues and _PREPARED.search(text, s0, s1) and not _given_beyond_preparing(text, s0, s1, lowered):
+        # "Drew up cyanocobalamin 1000 mcg/mL, 1 mL ... Pt declined injection. Drawn dose wasted.": prepared,
+        # then refused or held
+        block_end = _status_block_end(text, lowered, s1, m.window[1])
+        for status in ("declined", "held"):
+            if _refused_or_held_here(text, lowered, s1, block_end, status):
+                return status
     if "given" in cues:
         if "historical" in cues and not _STRONG_GIVEN_TODAY.search(text, s0, s1):
             return "historical"  # "last given 3/1"
@@ -884,10 +939,13 @@ def _status(text: str, m: Mention, lowered: str) -> str | None:
     if m.attrs.get("documented_here"):
         if ("historical" in block and "given" not in block and not _TODAY.search(text, s0, m.attrs["block_end"])
                 and any(not _EXPIRY_BEFORE.search(text, max(0, d.start() - 12), d.start())
+                        and not _STAMPED_TIME.match(text, d.end())  # "KL, MA 8/13/25 1022": the charting's stamp
                         for d in _A_DATE.finditer(text, s1, m.attrs["block_end"]))):
             return "historical"  # "CYANOCOBALAMIN INJ ... / last admin 06/01/2025 (LPN S. Moreau) site: R deltoid"
         return "given"  # site, lot or who gave it, written with the drug: a charted administration
     if _TODAY_NOT_AFTER.search(text, s0, s1):
+        if _STAFF_MARK.search(text, m.end, s1) and _dose(lowered, s0, s1, m.end) and _route(lowered, s0, s1, m.end):
+            return "given"  # "B12 inj today 1000mcg IM (MA).": charted, amount, route and who, in one line
         return "visit_reason"  # "B12 shot today.": today's event, whatever the note says happened to it
     if m.section in _PLAN_SECTIONS:
         return "planned"
@@ -1075,7 +1133,8 @@ def _name_the_unnamed_dose(mentions: list[Mention]) -> None:
     """"B12 inj was actually given R delt. Cyanocobalamin 1000 mcg IM.": a "B12" given, and the note's one
     named drug written with its dose or route but no word of what became of it, are one event."""
     named = [m for m in mentions if m.drug != "b12_unspecified"]
-    if (not any(m.drug == "b12_unspecified" and m.attrs["status"] == "given" for m in mentions)
+    if (not any(m.drug == "b12_unspecified" and (m.attrs["status"] == "given" or m.attrs["status"] == "visit_reason"
+                                                 and m.attrs.get("today") == "given") for m in mentions)
             or len({m.drug for m in named}) != 1 or any(m.attrs["status"] is not None for m in named)):
         return
     for m in named:

@@ -357,6 +357,10 @@ _ANOTHER_FIELD_BEFORE = re.compile(r"\b(?:supervis\w*|physician|provider|site|lo
                                    r"location|vitals?|bp|weight|allerg\w*)\b[\w\s-]{0,14}$", I)
 
 
+_FIELD_CORRECTED = re.compile(r"\b(?:site|route|lot|time|date|location|supervis\w*|provider|physician|side|arm|deltoid)\b[^.\n]{0,20}?"
+                              r"\b(?:was|is|should\s+(?:be|read|have\s+been)|reads)\b|\bno\s+other\s+changes\b", I)
+
+
 def _retract(mentions: list[adm.Mention], lo: int, hi: int, status: str | None) -> None:
     """The doses charted as given in text[lo:hi] were not: they take `status` (None: no event at all)."""
     for m in mentions:
@@ -371,8 +375,11 @@ def addendum_reversals(text: str, lowered: str, mentions: list[adm.Mention]) -> 
     declined, as the addendum says)."""
     for head in ADDENDUM.finditer(text):
         rev = REVERSAL.search(text, head.start())
-        if rev is None or _ANOTHER_FIELD_BEFORE.search(text, max(head.start(), rev.start() - 40), rev.start()):
-            continue  # "Original supervising-physician entry was made in error": another field corrected
+        if (rev is None or _ANOTHER_FIELD_BEFORE.search(text, max(head.start(), rev.start() - 40), rev.start())
+                or _FIELD_CORRECTED.search(text, head.start(), rev.start())):
+            # "Original supervising-physician entry was made in error", "Correction: injection site was RIGHT
+            # deltoid, not left. ... charted in error from prior visit template. No other changes.": another field
+            continue
         given_after = any(m.start > head.start() and m.attrs.get("status") == "given" for m in mentions)
         nl = text.find("\n\n", rev.end())
         cues = adm.cues_in(text, head.start(), len(text) if nl == -1 else nl, lowered)

@@ -180,7 +180,7 @@ _LOADING = re.compile(
     # since an alternative opening with an optional group is tried slowly at every word boundary.
     r"loading\s+(?:dose|doses|phase|series|regimen)|(?:loading|series|injection|dose|shot)\s*#\s*\d\s*(?:of|/)\s*\d|\s*#\s*\d\s*(?:of|/)\s*\d|"
     r"initial\s+(?:series|loading|phase|dosing|repletion)|induction\s+(?:phase|dosing)|repletion\s+(?:phase|series)|"
-    r"(?<!last\s)(?<!prior\s)(?<!previous\s)(?<!next\s)(?:dose|injection|shot)\s*(?:#\s*\d\s*(?:of|/)|\d\s*of|\d\s*/(?=\s*\d(?![\d/])))\s*\d|(?:week|day)\s+\d\s+of\s+\d|\d(?:st|nd|rd|th)\s+(?:of\s+\d\s+)?(?:weekly|daily|loading)\s+(?:injection|dose|shot))",
+    r"(?<!last\s)(?<!prior\s)(?<!previous\s)(?<!next\s)(?:dose|injection|shot)\s*(?:#\s*\d\s*(?:of|/)|\d\s*of|\d\s*/(?=\s*\d(?![\d/])))\s*\d|(?:week|wk|day)\s*\d+\s+of\s+\d+|(?<=\()loading(?=\))|\d(?:st|nd|rd|th)\s+(?:of\s+\d\s+)?(?:weekly|daily|loading)\s+(?:injection|dose|shot))",
     L)
 
 

@@ -29,7 +29,8 @@ PROVIDER_CREDENTIALS = frozenset({"MD", "DO", "NP", "FNP", "FNP-C", "FNP-BC", "A
                                   "NP-C", "ARNP", "CRNP", "ACNP", "WHNP", "PMHNP", "CNM", "CNS", "DPM"})
 _NOT_NAMES = {"The", "Patient", "Pt", "Injection", "Given", "Administered", "Site", "Route", "Dose", "Lot", "Left",
               "Right", "Office", "Present", "In", "Was", "Is", "Clinic", "Today", "Vitamin", "Supervising", "Provider", "Physician", "Nurse",
-              "Per", "By", "Dr", "Doctor", "Visit", "Note", "Allergies", "Allergy", "Location", "Date", "Dos", "Encounter", "Progress", "Telephone", "Phone", "Follow", "Acute", "Video", "Tolerated", "At", "Available", "Here", "Today", "Onsite", "Supervised", "Supervising", "Pt", "Well", "No", "Denies", "In", "On", "Via", "Was", "Is", "Present", "Available", "And", "With", "Who"}
+              "Per", "By", "Dr", "Doctor", "Visit", "Supv", "Supervisor", "Volunteer", "Attending", "Covering", "Duty", "Ordering",
+              "Rendering", "Referring", "Note", "Allergies", "Allergy", "Location", "Date", "Dos", "Encounter", "Progress", "Telephone", "Phone", "Follow", "Acute", "Video", "Tolerated", "At", "Available", "Here", "Today", "Onsite", "Supervised", "Supervising", "Pt", "Well", "No", "Denies", "In", "On", "Via", "Was", "Is", "Present", "Available", "And", "With", "Who"}
 
 
 _NAME_ENDS = {"On", "In", "At", "During", "Present", "Premises", "Available", "Onsite", "Was", "Is", "Here", "Via", "By",
@@ -81,7 +82,7 @@ def find_people(text: str, start: int, end: int) -> list[tuple[int, int, str | N
     found: list[tuple[int, int, str | None, str | None]] = []
     for m in _NAME_CRED.finditer(text, start, end):
         name = _clean_name(m.group("name"))
-        last = _SURNAME_FIRST.search(text, max(start, m.start() - 40), m.start())
+        last = _SURNAME_FIRST.search(text, max(0, m.start() - 40), m.start())  # ("signed by: ALVAREZ, DANIEL, PA-C")
         if last and name and " " not in name:
             name = f"{name} {_clean_name(last.group('last'))}"  # "Physician: Farris, Lena MD" is Lena Farris
         found.append((last.start("last") if last else m.start(), m.end(), name, norm_credential(m.group("cred"))))

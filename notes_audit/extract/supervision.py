@@ -54,6 +54,8 @@ _FUNCTIONAL = re.compile(r"\b(?:supervision|supervised)\s+(?:for|with|during)\s+
                          r"medications?|med\s+management|cooking|exercises?|hep)\b|"
                          r"\b(?:stand-?by|sba|contact\s+guard|set-?up|distant|close|modified\s+independent|mod\s+i)\s+(?:assist\s+)?(?:and\s+|/\s*)?supervision\b|"
                          r"\bsupervision\s+(?:level|only\s+for)\b|\b(?:24/7|24-hour|24\s+hour|constant)\s+supervision\b", I)
+_LABELLED_PROVIDER = re.compile(r"\b(?i:provider|physician|doctor|supervisor|attending)[ \t]+(?i:(?:in|on)[ \t]+(?:the[ \t]+)?(?:office|clinic|site|premises|building|suite)|on[ \t-]?site|present)[ \t]*:[ \t]*"
+                                r"(?P<name>[A-Z][a-zA-Z'’-]+(?:[ \t][A-Z][a-zA-Z'’-]+)?)(?![ \t]*,?[ \t]*(?:MD|DO|NP|PA|RN)\b)")
 _POSSESSIVE = re.compile(r"['’]s$")
 _NEXT_ITEM = re.compile(r"\n[ \t]*\d{1,2}[.)][ \t]")
 # "under Dr Beaumont's supervision": the one whose supervision it is (not "Dr. Gupta's office")
@@ -139,6 +141,11 @@ def find_supervision(text: str, lowered: str, sentences: list[tuple[int, int]]) 
                 # A dictated run-on: judge presence near the practitioner, not a whole paragraph away.
                 c0, c1 = max(c0, clause_people[0][0] - 150), min(c1, clause_people[-1][1] + 150)
             presence = presence_of(text, c0, c1)
+            if not clause_people:
+                # "Provider in office: Whitcomb": a surname written alone after a presence label
+                label = _LABELLED_PROVIDER.search(text, c0, c1)
+                if label:
+                    clause_people = [(label.start("name"), label.end("name"), label.group("name"), None)]
             if not clause_people and not re.search(r"supervis|no\s+(?:other\s+)?(?:provider|physician|doctor|md|practitioner)", text[c0:c1], I):
                 continue
             if not clause_people and presence == "unknown":
@@ -266,7 +273,7 @@ def author_supervision(text: str, lowered: str) -> Supervision | None:
             name, cred = people[0][2], people[0][3]
             break
     # "I was present by real-time audio-video throughout": the author's own words say how.
-    said = presence_of(text, m.start(), min(len(text), m.end() + 60, _clause_end(text, m.end())))
+    said = presence_of(text, m.start(), min(len(text), m.end() + 100, _clause_end(text, m.end())))
     return Supervision(name, cred, said if said != "unknown" else "in_office", m.span(), text[m.start():m.end()])
 
 

@@ -361,7 +361,7 @@ def test_another_injectables_dose_is_not_b12s(extractor):
      "| Date       | Medication                  | Dose     | Route | Given by     |\n"
      "| 02/06/2025 | Cyanocobalamin 1000 mcg/mL  | 1000 mcg | IM    | S. Pruitt MA |\n"
      "| 01/07/2025 | Cyanocobalamin 1000 mcg/mL  | 1000 mcg | IM    | S. Pruitt MA |\n",
-     {("b12_unspecified", "planned"), ("cyanocobalamin", "historical")}),
+     {("cyanocobalamin", "planned"), ("cyanocobalamin", "historical")}),  # the rescheduled "B12 inj" is the log's drug
     # a letter's treatment history
     ("Treatment to date:\n - Cyanocobalamin 1,000 mcg IM monthly, 05/2022 through 06/2024. Rash with each injection.\n"
      " - Oral cyanocobalamin 2,000 mcg daily, 07/2024 through 11/2024.\n",
@@ -981,4 +981,89 @@ def test_what_the_patient_brought(extractor, text, supplied):
      {("cyanocobalamin", "given"), ("b12_unspecified", "historical")}),
 ])
 def test_a_bare_b12_planned_or_held_is_the_named_drug(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the final dose, given now
+    ("1. B12 deficiency anemia - resolved.\n   - Last IM dose today: cyanocobalamin 1000 mcg IM given by LPN (S. Two Eagle), "
+     "L deltoid, tolerated. I was in clinic.", {("cyanocobalamin", "given")}),
+    # a plan to self-inject at home, then the first dose given here
+    ("Start B12 1000 mcg SC monthly -- pt to self-inject at home. taught today w/ NS practice vial, then 1st dose given SC abd "
+     "by pt under my observation, good technique.", {("b12_unspecified", "given")}),
+    # a line that charts amount, route and who
+    ("f/u. RYGB 2018. B12 inj today 1000mcg IM (MA). Also c/o R knee pain x3wk.", {("b12_unspecified", "given")}),
+    ("B12 inj today.", set()),  # the visit's purpose alone says nothing
+    # a visit's purpose known given names the one drug the record lists
+    ("PHARMACIST-ADMINISTERED INJECTION RECORD\nMedication: CYANOCOBALAMIN 1000 MCG/ML INJ (1 mL vial) - dispensed by this "
+     "pharmacy\nReason: B12 injection\n\nAdministered: 1 mL IM  Site: L deltoid  Lot: 4J330\n", {("cyanocobalamin", "given")}),
+])
+def test_final_doses_plans_and_one_line_charting(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a MAR record's own field lines do not count against the sentences a report of the dose may sit in
+    ("MEDICATION ADMINISTRATION RECORD - export 03/20/2025 15:02\nOrder: cyanocobalamin (VITAMIN B-12) injection 1,000 mcg - IM - "
+     "once\nIndication: Vitamin B12 deficiency anemia (D51.9)      Ordering: RAMAN, PRIYA MD\nScheduled: 03/20/2025 14:30\n"
+     "Action: Given      Time: 03/20/2025 14:36\nDose: 1,000 mcg (1 mL)      Route: Intramuscular      Site: Left deltoid\n",
+     {("cyanocobalamin", "given", 1000)}),
+    # the clinic's stock on backorder is why the patient's own vial was used, not a dose held
+    ("Pt brought her own cyanocobalamin 1000 mcg/mL vial (filled at CVS) - our\nstock is on backorder.\nDrew up 1 mL (1000 mcg) "
+     "from pt's vial, given IM R deltoid.", {("cyanocobalamin", "given", 1000)}),
+    ("Cyanocobalamin 1000 mcg IM - not given, out of stock. Rescheduled.", {("cyanocobalamin", "held", 1000)}),
+])
+def test_mar_fields_and_the_clinics_stock(extractor, text, expected):
+    assert {(a.drug, a.status, a.dose_value) for a in extractor.extract_text(text).administrations} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "given by me" is today's dose whatever history the sentence also tells
+    ("2. B12 deficiency / h/o ileal resection - cyanocobalamin 1000 mcg IM R deltoid given by me, tolerated. Lot 23K117.",
+     {("cyanocobalamin", "given", "IM")}),
+    # another drug named as the reason for how this dose was given
+    ("Cyanocobalamin (Vit B-12) 1,000 mcg/mL MULTI-DOSE VIAL 30 mL\n   Withdrew 1 mL.\n   Given subcutaneously, L posterior "
+     "upper arm -- pt on warfarin, INR 2.6 on 1/22.", {("cyanocobalamin", "given", "SC")}),
+    # a correction of the site takes no dose back
+    ("Medication given: Vitamin B-12 (cyanocobalamin) 1000 mcg IM, left deltoid. Tolerated well.\n\nCorrection: injection site "
+     "was RIGHT deltoid, not left. Original entry charted in error from prior visit template. No other changes.",
+     {("cyanocobalamin", "given", "IM")}),
+    # drawn up, then refused
+    ("Drew up cyanocobalamin 1000 mcg/mL, 1 mL into 3 mL syringe. Before admin pt stated he doesn't want any more shots. "
+     "Pt declined injection. Drawn dose wasted w/ witness.", {("cyanocobalamin", "declined", None)}),
+    ("Drew up cyanocobalamin 1000 mcg/mL 1 mL and administered IM L deltoid. Tolerated.", {("cyanocobalamin", "given", "IM")}),
+])
+def test_by_me_reasons_corrections_and_doses_drawn_up(extractor, text, expected):
+    assert {(a.drug, a.status, a.route) for a in extractor.extract_text(text).administrations} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # "cyano" for cyanocobalamin, before a dose or route
+    ("Today: cyano 1000mcg IM R delt given 0828, pt tol.", {("cyanocobalamin", "given", 1000)}),
+    ("Cyanosis of the lips noted.", set()),
+    # a flowsheet row ending in the time given and the initials
+    ("Drug                 Conc           Vol      Route   Site   Time   Init\n"
+     "cyanocobalamin       1000 mcg/mL    0.5 mL   IM      RVG    1010   DM\n", {("cyanocobalamin", "given", 500)}),
+    # the volume given, then the drug and its strength in brackets
+    ("Peds nurse visit. 0.5 mL cyanocobalamin (1000 mcg/mL) IM R anterolat thigh per Dr. Kim's weight-based order.",
+     {("cyanocobalamin", "given", 500)}),
+    # a vial's size after its strength is no dose
+    ("Inj 2: B12 -- 1 cc IM L deltoid. Vial: cyanocobalamin 1000mcg/mL MDV 30 mL, lot 2409C.", {("cyanocobalamin", "given", None)}),
+])
+def test_abbreviations_rows_and_volumes(extractor, text, expected):
+    assert {(a.drug, a.status, a.dose_value) for a in extractor.extract_text(text).administrations} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the note's title names the visit; what became of the dose is told below it
+    ("B12 INJECTION VISIT                 Sept 9 2025  08:50\nClinic: Pinecrest      Nurse: Ava Lindqvist, RN\n\n"
+     "Scheduled: cyanocobalamin 1000 mcg IM (monthly maint.)\n\nPt still declines today's injection.",
+     {("cyanocobalamin", "declined")}),
+    # an allergy list entry is no dose
+    ("1. Add cyanocobalamin to allergy list as \"urticaria\" (intolerance) - done.", set()),
+    # the signer's date and time stamp dates the charting, not an earlier dose
+    ("B12 load d6/7 - cyano 1000mcg IM R delt. tol. Pt denies rxn to prior doses. Lot 22K9. Dr Patel on site. KL, MA 8/13/25 1022",
+     {("cyanocobalamin", "given")}),
+])
+def test_titles_allergy_lists_and_stamps(extractor, text, expected):
     assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected

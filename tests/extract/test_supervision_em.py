@@ -395,3 +395,38 @@ def test_degrees_after_a_name_are_not_the_name(extractor):
 def test_the_authors_present_tense(extractor, text, expected):
     sup = extractor.extract_text(text).supervision
     assert [(s.name.split()[-1] if s.name else None, s.presence) for s in sup] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a label before the credential is no name; a surname written first is the surname
+    ("B12 1000 mcg IM R delt by J. Fox, CMA.\nSupv MD: KRT (in clinic)", [("Krt", "in_office")]),
+    ("Cyanocobalamin 1000 mcg IM given R deltoid by T. Ames, LPN.\nVolunteer MD on site tonight: Dr. P. Larkin  [x] present "
+     "in clinic", [("Larkin", "in_office")]),
+    ("Procedure: Cyanocobalamin 1000 mcg/1 mL IM L deltoid, administered by SPC Jada Reyes (68W) under my direct supervision, "
+     "I was in the room.\n\nElectronically signed by: ALVAREZ, DANIEL, PA-C  09 JUN 2025 0912", [("Alvarez", "in_office")]),
+    # the author's own words say how, a little further on
+    ("Addendum 07/08 14:32: I supervised today's B12 IM (cyanocobalamin 1000 mcg) via real-time audio/video from the Elm St "
+     "site while MA administered at Ridgeview. -- P. Grady DO", [("Grady", "virtual")]),
+])
+def test_names_and_the_authors_words(extractor, text, expected):
+    sup = extractor.extract_text(text).supervision
+    assert [(s.name.split()[-1] if s.name else None, s.presence) for s in sup] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a surname written alone after a presence label
+    ("Given by: B. Tan CMA\nProvider in office: Whitcomb\nTolerated well.", [("Whitcomb", "in_office")]),
+    ("Cyanocobalamin 1000 mcg IM given by J. Ray, MA.\nPhysician on site: Dr. Ann Lee", [("Lee", "in_office")]),
+])
+def test_a_surname_after_a_presence_label(extractor, text, expected):
+    sup = extractor.extract_text(text).supervision
+    assert [(s.name.split()[-1] if s.name else None, s.presence) for s in sup] == expected
+
+
+@pytest.mark.parametrize("text, loading", [
+    ("B12 wk 1 of 4 (loading): cyanocobalamin 1000mcg IM L delt.", True),
+    ("Cyanocobalamin 1000 mcg IM given (loading). Next in 1 week.", True),
+    ("Cyanocobalamin 1000 mcg IM monthly, given today.", False),
+])
+def test_more_loading_phase_phrasings(extractor, text, loading):
+    assert bool(extractor.extract_text(text).loading_phase) is loading

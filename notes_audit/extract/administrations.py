@@ -98,6 +98,7 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                               r"(?:stop|stopped|discontinue[ds]?|d/c|dc'?d)\s+(?:(?:the|her|his|otc|oral|sl|sublingual|im|nasal|po|daily|monthly|weekly|vitamin|vit\.?)\s+){0,3}(?=\S*(?:cobal|b-?12))|"
                               # "(changed from cyanocobalamin 12/2025)": the drug given before
                               r"(?:changed|switched|converted|transitioned|moved)\s+(?:over\s+)?from\s+(?:(?:the|her|his|im|oral|sl|nasal|monthly)\s+){0,2}(?=\S*(?:cobal|b-?12))|"
+
                               # (not "Last IM dose today: cyanocobalamin ... given": the final dose, given now)
                               r"last\s+(?:[\w-]+\s+){0,2}?(?:injections?|inj|\w*cobalamin|doses?|shots?|b-?12(?!\s*(?:levels?|labs?|values?|results?|\d))|given|received|administered|admin(?:istration)?)\b(?![\s:]+(?:today|now|this\s+(?:visit|morning|am)))|"
                               r"previously\b|(?:last|previous|prior)\s+(?:visit|encounter|nurse\s+visit)\s*:|"
@@ -124,6 +125,8 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                               r"(?:was|were|been)\s+started\b|yesterday\b|last\s+(?:week|month)\b|(?<!to\s)(?<!will\s)(?<!can\s)self[-\s]?(?:administers?|injects?)\b|"
                               # "gave myself my B12 twice today": a dose at home, not one given at this visit
                               r"gave\s+(?:myself|himself|herself|themselves)\b(?![^.;\n]{0,100}?\b(?:in\s+(?:the\s+)?(?:clinic|office)|under\s+(?:my|our|direct|the\s+nurse)|here\b|in\s+front\s+of))|"
+                              # "while I was there they gave me my B12": another place's staff
+                              r"they\s+gave\s+(?:me|him|her)\b|"
                               r"(?<!fridge\s)(?<!refrigerator\s)(?<!stored\s)(?<!kept\s)(?<!storage\s)(?<!self-inject\s)(?<!self\sinject\s)at\s+home\b|in\s+(?:19|20)\d\d\b|"
                               r"(?<!weeks\s)(?<!week\s)(?<!wks\s)(?<!monthly\s)(?<!weekly\s)(?<!daily\s)(?<!days\s)x\s*\d+\s*(?:yrs?|years?|months?|mos)\b|"
                               r"for\s+(?:the\s+(?:past|last)\s+)?\d+\s+(?:years?|yrs)\b"
@@ -793,6 +796,8 @@ _SOMETHING_ELSE_REFUSED = re.compile(
     r"vaccin\w*|immuni[sz]\w*|flu|influenza|covid|shingrix|tdap|pneumo\w*|hep\w*|switch\w*|chang\w*|oral|pills?|tablets?|"
     r"nasal|sublingual|teaching|education|counsel\w*|trial|exam|pap|biopsy)\b|"
     r"\b(?:teach\w*|taught|self[\s-]inject\w*)\b[^.;\n]{0,60}\bdefer\w*|"
+    # "given IV push ... (bruising to both deltoids, pt declined IM)": a route refused, the dose given another way
+    r"\b(?:declin\w*|refus\w*)\s+(?:the\s+)?(?:im|intramuscular|sc|sq|subq|subcut\w*|deltoid|gluteal|thigh|arm)\b(?=\s*[),;])|"
     # "Pt brought her own vial - our stock is on backorder": why her own vial, not a dose held
     r"\b(?:our|clinic|office|the\s+clinic'?s?)\s+(?:own\s+)?(?:stock|supply)\s+(?:is|was)\s+(?:on\s+)?(?:back-?order\w*|out)\b|"
     # "Advised to see Dr Pillay today - pt declined": the advice refused
@@ -852,6 +857,7 @@ def _given_beyond_preparing(text: str, lo: int, hi: int, lowered: str) -> bool:
 # the drug word sits
 _TITLE = re.compile(r"[ \t]*(?:(?:nurse|injection)\s+visit\s*[-–—:]+\s*)?(?P<lead>)(?:(?:vitamin|vit\.?)\s*)?(?P<title>(?=b-?12\s+(?:injection|inj|shot)\s+"
                     r"(?:visit|note|record|encounter)\b))?", I)
+_REPLACED_BEFORE = re.compile(r"\b(?:replaces|replacing|replaced|instead\s+of|in\s+place\s+of)\s+(?:(?:the|her|his|im|oral)\s+)?$", I)
 _STAMPED_TIME = re.compile(r"(?:/\d{2,4})?[ \t]+(?:[01]?\d|2[0-3]):?[0-5]\d\b(?![ \t]*(?:mcg|mg|ml|units?)\b)", I)
 
 
@@ -862,6 +868,8 @@ def _status(text: str, m: Mention, lowered: str) -> str | None:
     if (_SOMEONE_ELSE.search(text[max(s0, m.start - 60):m.start]) or m.section == "allergies"
             or _ALLERGY_BEFORE.search(text[max(s0, m.start - 40):m.start]) or _ALLERGY_AFTER.match(text[m.end:min(s1, m.end + 40)])):
         return None  # someone else's shots; an allergy to the drug ("Add cyanocobalamin to allergy list ... - done")
+    if _REPLACED_BEFORE.search(text, max(s0, m.start - 30), m.start):
+        return "historical"  # "first hydroxocobalamin dose, replaces cyanocobalamin": the drug given before
     title = _TITLE.match(text)
     if m.start == title.end("lead") and title.group("title") is not None:
         return "visit_reason"  # "B12 INJECTION VISIT   Sept 9 2025": the visit's title, the event the note goes on to tell
@@ -949,6 +957,8 @@ def _status(text: str, m: Mention, lowered: str) -> str | None:
         return "visit_reason"  # "B12 shot today.": today's event, whatever the note says happened to it
     if m.section in _PLAN_SECTIONS:
         return "planned"
+    if is_visit_reason(text, m):
+        return "visit_reason"  # "Pt here for b12 inj." under a procedure heading: the purpose, not the dose
     if m.section == "procedure":
         return "given"
     if m.section == "chief_complaint":

@@ -318,7 +318,8 @@ def _past_dated(text: str, m: adm.Mention, today: date, default_year: int | None
     return False
 
 
-ADDENDUM = re.compile(r"^[ \t*#=-]*(?:addendum|late\s+entry|correction|amended)\b", I | re.M)
+# (after the stamp a flowsheet puts on each entry: "05/21/24 11:37  ** ADDENDUM / CORRECTION **")
+ADDENDUM = re.compile(r"^[ \t*#=-]*(?:\d{1,2}/\d{1,2}(?:/\d{2,4})?[ \t]+\d{1,2}:?\d{2}[ \t]+[ \t*#=-]*)?(?:addendum|late\s+entry|correction|amended)\b", I | re.M)
 REVERSAL = re.compile(r"\b(?:was|were)?\s*not\s+(?:given|administered|done|injected)\b|\bcharted\s+in\s+error\b|"
                        r"\b(?:entry|note|documentation|charting)\s+(?:above\s+)?(?:was\s+)?(?:made\s+)?in\s+error\b|"
                        r"\bdocumented\s+in\s+error\b|\bdisregard\b", I)
@@ -483,7 +484,7 @@ def _past_dated_to_history(text: str, lowered: str, mentions: list[adm.Mention],
             m.attrs["status"] = "historical"
             todays = adm.todays_dose_after(text, m, lowered)
             if todays is not None:
-                if todays.attrs.get("site") == m.attrs.get("site"):
+                if todays.attrs.get("site") is not None and todays.attrs.get("site") == m.attrs.get("site"):
                     m.attrs.pop("site")  # read from today's sentence: today's site
                 mentions.append(todays)
 

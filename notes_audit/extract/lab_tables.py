@@ -208,17 +208,24 @@ def chained_labs(test: str, text: str, first: LabReading, limit: int) -> list[tu
     pos = first.end
     out = []
     while (arrow := _NEXT_IN_CHAIN.match(text, pos, limit)) and (c := _CELL.match(text, arrow.end(), limit)):
-        end = c.end()
-        while text[end - 1:end].isspace():
-            end -= 1
-        r = reading(test, float(c.group("num").replace(",", "")), norm_unit(c.group("unit")) or first.unit,
-                    c.group("flag"), c.group("cmp"), None, end)
+        start, r = _cell_reading(test, text, c, first)
         if r is None:
             break
-        when = _NEXT_IN_CHAIN.match(text, end, limit)
-        out.append((c.start("cmp") if c.group("cmp") else c.start("num"), r, when.group("when") if when and when.group("when") else None))
-        pos = end
+        when = _NEXT_IN_CHAIN.match(text, r.end, limit)
+        out.append((start, r, when.group("when") if when and when.group("when") else None))
+        pos = r.end
     return out
+
+
+def _cell_reading(test: str, text: str, c: re.Match, first: LabReading) -> tuple[int, LabReading | None]:
+    """A value read from a cell after a first result (without a unit it has the first one's): where it
+    starts, and the reading (None when implausible)."""
+    end = c.end()
+    while text[end - 1:end].isspace():
+        end -= 1
+    r = reading(test, float(c.group("num").replace(",", "")), norm_unit(c.group("unit")) or first.unit,
+                c.group("flag"), c.group("cmp"), None, end)
+    return (c.start("cmp") if c.group("cmp") else c.start("num")), r
 
 
 # "B12 203 on therapy (pre-treatment 6/2025: 88 pg/mL, L)", "MMA 0.31 (baseline 0.89)": the value before
@@ -236,12 +243,8 @@ def earlier_value(test: str, text: str, first: LabReading, limit: int) -> tuple[
     c = aside and _CELL.match(text, aside.end(), limit)
     if not c:
         return None
-    end = c.end()
-    while text[end - 1:end].isspace():
-        end -= 1
-    r = reading(test, float(c.group("num").replace(",", "")), norm_unit(c.group("unit")) or first.unit,
-                c.group("flag"), c.group("cmp"), None, end)
+    start, r = _cell_reading(test, text, c, first)
     if r is None:
         return None
     when = aside.group("when")
-    return c.start("cmp") if c.group("cmp") else c.start("num"), r, when.strip() if when else None
+    return start, r, when.strip() if when else None

@@ -1067,3 +1067,37 @@ def test_abbreviations_rows_and_volumes(extractor, text, expected):
 ])
 def test_titles_allergy_lists_and_stamps(extractor, text, expected):
     assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # the visit's purpose under a procedure heading is no dose given
+    ("Procedures:\n1. b12 injection\nPt here for b12 inj. On intake pt febrile. Dr Lindqvist advised to HOLD b12 today.\n"
+     "Notes: b12 NOT given.", {("b12_unspecified", "held")}),
+    # another place's staff
+    ('Pt went to an urgent care on 8/20; "while I was there they gave me my B12 shot".', {("b12_unspecified", "historical")}),
+    # an addendum after the flowsheet's stamp takes back the entry above it
+    ("05/21/24 10:14  Medication Administration\n  Cyanocobalamin 1000 mcg/mL inj   Dose: 1000 mcg   Route: IM   Site: R Deltoid\n\n"
+     "05/21/24 11:37  ** ADDENDUM / CORRECTION **\n  The 10:14 entry was documented in ADVANCE and in error. Cyanocobalamin "
+     "1000 mcg IM was NOT administered.", {("cyanocobalamin", "held")}),
+    # a route refused in an aside; the dose given another way
+    ("Per standing plan, cyanocobalamin 1,000 mcg given IV push over 2 min via same PIV at 1335 (bruising to both deltoids, "
+     "pt declined IM). Flushed NS 10 mL.", {("cyanocobalamin", "given")}),
+    ("Cyanocobalamin 1000 mcg due: pt declined IM injection today.", {("cyanocobalamin", "declined")}),
+])
+def test_purposes_other_places_stamped_addenda_and_routes_refused(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations} == expected
+
+
+def test_the_drug_a_new_one_replaces_is_no_dose_given(extractor):
+    text = ("MAR | 08/26/2025 11:42 | hydroxocobalamin 1000 mcg/mL inj | Dose 1000 mcg (1 mL) | IM | L deltoid | GIVEN | "
+            "Nadia Petrov, RN | Comment: first hydroxocobalamin dose, replaces cyanocobalamin")
+    given = {a.drug for a in extractor.extract_text(text).administrations if a.status == "given"}
+    assert given == {"hydroxocobalamin"}
+
+
+def test_dated_earlier_doses_then_todays_dose_with_no_site(extractor):
+    # (no site on either dose: nothing to move from one to the other)
+    text = ("D/C date: 03/31/2025\nPt rec'd cyanocobalamin 1000 mcg IM monthly by SN on 12/30, 1/27, 2/24. Final dose given "
+            "today, tolerated well.")
+    got = {(a.status, a.site) for a in extractor.extract_text(text).administrations}
+    assert got == {("historical", None), ("given", None)}

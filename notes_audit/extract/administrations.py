@@ -298,7 +298,7 @@ _OTHER_DRUG = (
     r"semide|thiazide|gliptin|glutide|gliflozin|azepam|zolam|oxetine|aline|triptan|profen|dronate|sone|lone|terol|"
     r"pentin|gabalin|thyroxine|parin|farin|xaban|gatran|grel|zosin|artan|mab|setron|azine|caine|codone|morphone|peridol)|"
     r"aspirin|asa|acid|iron|ferrous\s+\w+|ferric|zofran|phenergan|benadryl|diphenhydramine|ativan|haldol|morphine|fentanyl|"
-    r"ketamine|naloxone|narcan|glucagon|thiamine|"
+    r"ketamine|naloxone|narcan|glucagon|thiamine|glutathione|biotin|lipo-?c|nad\+?|ascorbic|"
     r"injectafer|venofer|ferumoxytol|calcium|"
     r"magnesium|potassium|zinc|d3|vitamin\s+d3?|insulin|synthroid|lasix|tylenol|acetaminophen|prednisone|"
     r"testosterone|cypionate|enanthate|medroxyprogesterone|depo(?:-provera)?|ketorolac|toradol|ceftriaxone|rocephin|"
@@ -713,6 +713,8 @@ _TO_BE_GIVEN = re.compile(r"\b(?:to|will|shall|should)\s+be\s+(?:given|administe
 INJECTION_WORD = re.compile(r"\binj(?:ection)?s?\b|\bshots?\b|\bdose\b", I)
 
 
+_PRACTICE = re.compile(r"\bpractice\s+(?:pad|vial|device|syringe|injection)|\bdemo(?:nstration)?\s+(?:vial|pen|device|syringe|pad)|"
+                       r"\btrainer\b|\bsaline\b|\bns\s+(?:practice|vial)|\binjection\s+pad\b", I)
 _GIVEN_SHORT = re.compile(r"[\s-]*(?:given|administered|done|completed)\s*(?:[.!;]|$)", I)
 # "Administered as ordered, bandaid applied.": the order's dose, given
 _AS_ORDERED = re.compile(r"\b(?:given|administered|injected|done|completed)\s+(?:as|per)\s+(?:ordered|order|directed)\b", I)
@@ -736,6 +738,7 @@ def _injection_today(text: str, pos: int, lowered: str, reach: int = 1500) -> tu
                                    or _GIVEN_SHORT.match(text, start, end))) or (  # "Given." under the procedure's heading
             _TICKED_GIVEN.match(text, start, end))  # "[x] Given    [ ] Refused    [ ] Held"
         if (about_it and not DRUG_NAME.search(text, start, end) and not _EMPTY_FIELD.match(text, start, end)
+                and not _PRACTICE.search(text, start, end)  # "injected into injection practice pad x2": teaching
                 and not _OTHER_DRUG_BETWEEN.search(lowered, start, end) and not _TABLE_ROW.search(text, start, end)):  # a table's header ("| Dose | Given by |") says nothing
             cues = cues_in(text, start, end, lowered)
             said_today = _TODAY.search(text, start, end)
@@ -1027,7 +1030,9 @@ def read_mention(text: str, m: Mention, lowered: str | None = None) -> Mention:
         a["otherwise"] = "ordered" if status == "visit_reason" else status
     # "Patient brought own medication: YES - cyanocobalamin 1000 mcg/mL single-dose vial": the drug the visit
     # is for, whatever the note says became of it
-    brought = status is None and _PATIENT_SUPPLIED.search(lowered, max(s0, m.start - 80), m.start)
+    # (or on the line above that introduces the drug: "Pt brought his own medication from pharmacy (...):")
+    above = text.rfind("\n", 0, max(0, text.rfind("\n", 0, s0))) + 1 if text[:s0].rstrip().endswith(":") else s0
+    brought = status is None and _PATIENT_SUPPLIED.search(lowered, max(above, m.start - 200), m.start)
     if one_time or brought or status == "visit_reason" or status not in ("given", "declined", "held") and is_visit_reason(text, m):
         status = "visit_reason"
         today = _injection_today(text, m.end, lowered)

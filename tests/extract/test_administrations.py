@@ -1101,3 +1101,22 @@ def test_dated_earlier_doses_then_todays_dose_with_no_site(extractor):
             "today, tolerated well.")
     got = {(a.status, a.site) for a in extractor.extract_text(text).administrations}
     assert got == {("historical", None), ("given", None)}
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a declined add-on is another product's
+    ("Service: Methylcobalamin 5 mg/mL (compounded), 1 mL IM R ventrogluteal. Tolerated. Add-on: glutathione declined.\n"
+     "Administered by: Sierra Valdez, RN", {("methylcobalamin", "given")}),
+    # a "Medication administered" heading starts a section of its own, not the problem list above it
+    ("Problems:\n   Vitamin B12 deficiency (ICD-10-CM E53.8)\n\nMedication administered (BCMA):\n"
+     "   CYANOCOBALAMIN 1000MCG/ML INJ   1000MCG IM\n   Admin by: PRUITT,CAROLYN A (LPN)\n", {("cyanocobalamin", "given")}),
+    # the patient's own medication introduced on the line above the drug
+    ("Pt brought his own medication from pharmacy (pt-supplied; Rx #7718203):\n  Cyanocobalamin 1000 mcg/mL, 1 mL single-dose vial\n\n"
+     "Verified: pt name/Rx label, drug, strength.\n\nAdministered 1 mL (1000 mcg) IM to R deltoid. No reaction.",
+     {("cyanocobalamin", "given")}),
+    # teaching on a practice pad gives no dose
+    ("Reason: Teaching - self-administration of vitamin B12 injections\nPt practiced drawing up from demo vial and injected into "
+     "injection practice pad x2 with correct technique.", set()),
+])
+def test_add_ons_headings_brought_lines_and_practice_pads(extractor, text, expected):
+    assert {(a.drug, a.status) for a in extractor.extract_text(text).administrations if a.status != "visit_reason"} == expected

@@ -363,3 +363,13 @@ def test_answers_after_findings(extractor, text, expected):
 ])
 def test_teaching_absent_and_no_family_history(extractor, text, expected):
     assert [(d.concept, d.status) for d in extractor.extract_text(text).diagnoses] == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a hedge after the concept, before its reasons in brackets
+    ("2. Autoimmune atrophic gastritis, presumed (high gastrin, PCA+) - refer GI for EGD.", [("atrophic_gastritis", "uncertain")]),
+    ("Atrophic gastritis, presumed.", [("atrophic_gastritis", "uncertain")]),
+    ("Atrophic gastritis (biopsy-proven).", [("atrophic_gastritis", "affirmed")]),
+])
+def test_a_hedge_before_its_reasons(extractor, text, expected):
+    assert [(d.concept, d.status) for d in extractor.extract_text(text).diagnoses] == expected

@@ -98,7 +98,6 @@ _STATUS_CUES: list[tuple[str, re.Pattern[str]]] = [
                               r"(?:stop|stopped|discontinue[ds]?|d/c|dc'?d)\s+(?:(?:the|her|his|otc|oral|sl|sublingual|im|nasal|po|daily|monthly|weekly|vitamin|vit\.?)\s+){0,3}(?=\S*(?:cobal|b-?12))|"
                               # "(changed from cyanocobalamin 12/2025)": the drug given before
                               r"(?:changed|switched|converted|transitioned|moved)\s+(?:over\s+)?from\s+(?:(?:the|her|his|im|oral|sl|nasal|monthly)\s+){0,2}(?=\S*(?:cobal|b-?12))|"
-
                               # (not "Last IM dose today: cyanocobalamin ... given": the final dose, given now)
                               r"last\s+(?:[\w-]+\s+){0,2}?(?:injections?|inj|\w*cobalamin|doses?|shots?|b-?12(?!\s*(?:levels?|labs?|values?|results?|\d))|given|received|administered|admin(?:istration)?)\b(?![\s:]+(?:today|now|this\s+(?:visit|morning|am)))|"
                               r"previously\b|(?:last|previous|prior)\s+(?:visit|encounter|nurse\s+visit)\s*:|"
@@ -850,7 +849,7 @@ def _cues_outside_asides(text: str, lo: int, mid: int, hi: int, drug: str) -> se
 _PREPARED = re.compile(r"\b(?:drew|drawn)\s+(?:up|from)\b", I)
 
 
-def _given_beyond_preparing(text: str, lo: int, hi: int, lowered: str) -> bool:
+def _given_beyond_preparing(text: str, lo: int, hi: int) -> bool:
     """Is text[lo:hi] a report of giving, with its drawing up set aside?"""
     seg = _PREPARED.sub(lambda p: " " * len(p.group()), text[lo:hi])
     return "given" in cues_in(seg, 0, len(seg), lower_same_length(seg))
@@ -891,7 +890,7 @@ def _status(text: str, m: Mention, lowered: str) -> str | None:
     if (_TIMED_ROW.match(text, line) and not in_history_section and not cues & {"historical", "planned"}
             and _dose(lowered, line, m.attrs["block_end"], m.end)):
         return "given"  # "1135  vitamin B12 1000 mcg IM L deltoid": a medication-administration row timed today
-    if "given" in cues and _PREPARED.search(text, s0, s1) and not _given_beyond_preparing(text, s0, s1, lowered):
+    if "given" in cues and _PREPARED.search(text, s0, s1) and not _given_beyond_preparing(text, s0, s1):
         # "Drew up cyanocobalamin 1000 mcg/mL, 1 mL ... Pt declined injection. Drawn dose wasted.": prepared,
         # then refused or held
         block_end = _status_block_end(text, lowered, s1, m.window[1])
@@ -974,6 +973,7 @@ def _status(text: str, m: Mention, lowered: str) -> str | None:
 
 
 _NOT_INJECTED = ("PO", "SL", "nasal")
+_COLON_BEFORE = re.compile(r":\s*$")  # a line ending in a colon just before (only what precedes is read)
 _INJECTION_AFTER = re.compile(r"[ \t]*(?:inj(?:ection)?s?|shots?)\b", I)
 
 
@@ -1031,7 +1031,7 @@ def read_mention(text: str, m: Mention, lowered: str | None = None) -> Mention:
     # "Patient brought own medication: YES - cyanocobalamin 1000 mcg/mL single-dose vial": the drug the visit
     # is for, whatever the note says became of it
     # (or on the line above that introduces the drug: "Pt brought his own medication from pharmacy (...):")
-    above = text.rfind("\n", 0, max(0, text.rfind("\n", 0, s0))) + 1 if text[:s0].rstrip().endswith(":") else s0
+    above = text.rfind("\n", 0, max(0, text.rfind("\n", 0, s0))) + 1 if _COLON_BEFORE.search(text, max(0, s0 - 80), s0) else s0
     brought = status is None and _PATIENT_SUPPLIED.search(lowered, max(above, m.start - 200), m.start)
     if one_time or brought or status == "visit_reason" or status not in ("given", "declined", "held") and is_visit_reason(text, m):
         status = "visit_reason"

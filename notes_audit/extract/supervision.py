@@ -243,7 +243,8 @@ _REMOTE_VISIT = re.compile(r"\bat\s+home\b|\bvideo\b|telehealth|telemedicine|\bv
 
 def _first_person_supervision(text: str, lowered: str) -> re.Match[str] | None:
     for m in _FIRST_PERSON.finditer(lowered):
-        line = text[text.rfind("\n", 0, m.start()) + 1:max(m.end(), text.find("\n", m.end()))]
+        line_end = text.find("\n", m.end())
+        line = text[text.rfind("\n", 0, m.start()) + 1:len(text) if line_end == -1 else line_end]
         if not (_THE_AUTHORS_LOCATION.match(lowered, m.start()) and _REMOTE_VISIT.search(line)):
             return m
     return None

@@ -391,6 +391,8 @@ def test_degrees_after_a_name_are_not_the_name(extractor):
     # where the author sits for a video visit is not supervision
     ("Video visit (Doxy.me) 1/07/25 - pt at home, I'm in clinic. Consent verbal.\nB12 deficiency: continue "
      "cyanocobalamin monthly at nurse visits.\nAmy Ko, MD", []),
+    # ... also when the visit's kind is said after it, on the note's last line
+    ("B12 deficiency: continue cyanocobalamin monthly at nurse visits. Amy Ko, MD. I'm in clinic, pt at home on video", []),
 ])
 def test_the_authors_present_tense(extractor, text, expected):
     sup = extractor.extract_text(text).supervision
